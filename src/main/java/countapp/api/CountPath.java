@@ -1,0 +1,60 @@
+package countapp.api;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.CharacterCodingException;
+
+/**
+ * Extracts the tenant from {@code /items/{tenant}/count}. The tenant is percent-decoded as a path segment
+ * ({@code +} stays a plus), must be valid UTF-8, and may contain anything, including {@code /}: it is data.
+ */
+public final class CountPath {
+    private static final String PREFIX = "/items/";
+    private static final String SUFFIX = "/count";
+
+    private CountPath() {}
+
+    /** The decoded tenant, or null when {@code rawPath} is not a count path. */
+    public static String tenant(String rawPath) {
+        if (!rawPath.startsWith(PREFIX) || !rawPath.endsWith(SUFFIX)
+                || rawPath.length() <= PREFIX.length() + SUFFIX.length()) {
+            return null;
+        }
+        String tenant = percentDecode(rawPath.substring(PREFIX.length(), rawPath.length() - SUFFIX.length()));
+        if (tenant.isEmpty()) {
+            return null;
+        }
+        return tenant;
+    }
+
+    static String percentDecode(String s) {
+        if (s.indexOf('%') < 0) {
+            return s;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= s.length()) {
+                    throw new ApiException(400, "bad percent-encoding in tenant: truncated escape");
+                }
+                int hi = Character.digit(s.charAt(i + 1), 16);
+                int lo = Character.digit(s.charAt(i + 2), 16);
+                if (hi < 0 || lo < 0) {
+                    throw new ApiException(400, "bad percent-encoding in tenant: %" + s.charAt(i + 1) + s.charAt(i + 2));
+                }
+                out.write(hi << 4 | lo);
+                i += 2;
+            } else {
+                int cp = s.codePointAt(i);
+                byte[] b = new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                out.write(b, 0, b.length);
+                i += Character.charCount(cp) - 1;
+            }
+        }
+        try {
+            return Utf8.decode(out.toByteArray());
+        } catch (CharacterCodingException e) {
+            throw new ApiException(400, "tenant is not valid UTF-8 once percent-decoded");
+        }
+    }
+}

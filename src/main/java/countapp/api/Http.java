@@ -1,0 +1,74 @@
+package countapp.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+
+/** HTTP plumbing shared by the coordinator and the workers: bounded body reads and JSON answers. */
+public final class Http {
+    private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
+
+    private Http() {}
+
+    /**
+     * Reads the body, failing with 413 as soon as the declared or streamed size passes the limit, without
+     * buffering the rest.
+     */
+    public static Future<Buffer> readBody(HttpServerRequest req, Limits limits) {
+        String declared = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (declared != null) {
+            try {
+                if (Long.parseLong(declared.trim()) > limits.maxBodyBytes()) {
+                    return Future.failedFuture(ItemParser.tooLarge(limits));
+                }
+            } catch (NumberFormatException e) {
+                return Future.failedFuture(new ApiException(400, "bad Content-Length header"));
+            }
+        }
+        Promise<Buffer> promise = Promise.promise();
+        Buffer body = Buffer.buffer(declared == null ? 1024 : Math.max(16, Integer.parseInt(declared.trim())));
+        req.handler(chunk -> {
+            if (body.length() + chunk.length() > limits.maxBodyBytes()) {
+                req.handler(null);
+                promise.tryFail(ItemParser.tooLarge(limits));
+            } else {
+                body.appendBuffer(chunk);
+            }
+        });
+        req.endHandler(v -> promise.tryComplete(body));
+        req.exceptionHandler(promise::tryFail);
+        return promise.future();
+    }
+
+    public static Future<Void> json(HttpServerResponse resp, int status, String json) {
+        if (resp.ended() || resp.closed()) {
+            return Future.succeededFuture();
+        }
+        return resp.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(json);
+    }
+
+    /** Answers an {@link ApiException} with its status; the caller maps every other failure first. */
+    public static void error(HttpServerRequest req, ApiException e) {
+        HttpServerResponse resp = req.response();
+        if (e.status() == 413) {
+            // The rest of an over-long body is not read: close the connection once answered.
+            resp.putHeader(HttpHeaders.CONNECTION, "close");
+            json(resp, e.status(), e.toJson()).onComplete(v -> req.connection().close());
+            return;
+        }
+        json(resp, e.status(), e.toJson());
+    }
+
+    public static void notFound(HttpServerRequest req) {
+        json(req.response(), 404, Json.error("no such endpoint: " + req.method() + " " + req.path(), java.util.Map.of()));
+    }
+
+    public static void methodNotAllowed(HttpServerRequest req, String allowed) {
+        req.response().putHeader("Allow", allowed);
+        json(req.response(), 405, Json.error(req.method() + " is not allowed on " + req.path() + "; use " + allowed,
+                java.util.Map.of()));
+    }
+}

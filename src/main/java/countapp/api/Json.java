@@ -1,0 +1,99 @@
+package countapp.api;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The few JSON documents CountApp writes, produced with Jackson's streaming generator. */
+public final class Json {
+    static final JsonFactory FACTORY = JsonFactory.builder().build();
+
+    private Json() {}
+
+    public static String error(String message, Map<String, Object> details) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("error", message);
+        doc.putAll(details);
+        return write(doc);
+    }
+
+    /** Writes maps, collections, strings, numbers, booleans and nulls as JSON. */
+    public static String write(Object value) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            write(g, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    private static void write(JsonGenerator g, Object value) throws IOException {
+        if (value instanceof Map) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
+                g.writeFieldName(String.valueOf(e.getKey()));
+                write(g, e.getValue());
+            }
+            g.writeEndObject();
+        } else if (value instanceof Collection) {
+            g.writeStartArray();
+            for (Object item : (Collection<?>) value) {
+                write(g, item);
+            }
+            g.writeEndArray();
+        } else if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean) {
+            g.writeObject(value);
+        } else {
+            g.writeString(value.toString());
+        }
+    }
+
+    public static String received(long received, long added) {
+        return "{\"received\":" + received + ",\"added\":" + added + "}";
+    }
+
+    public static String count(long count) {
+        return "{\"count\":" + count + "}";
+    }
+
+    /** The items at {@code indices} of {@code batch} as a JSON array of {@code {"id","tenant"}} objects. */
+    public static byte[] items(ItemBatch batch, int[] indices, int count) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(32 + count * 40);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartArray();
+            for (int i = 0; i < count; i++) {
+                int index = indices[i];
+                g.writeStartObject();
+                g.writeStringField("id", batch.id(index));
+                g.writeStringField("tenant", batch.tenant(index));
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** Reads one non-negative long field from a small, trusted JSON object (a worker's answer). */
+    public static long longField(byte[] json, String field) {
+        try (var p = FACTORY.createParser(json)) {
+            for (var t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME && field.equals(p.currentName())) {
+                    p.nextToken();
+                    return p.getLongValue();
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("unreadable JSON: " + e.getMessage(), e);
+        }
+        throw new IllegalArgumentException("no field \"" + field + "\" in " + new String(json, java.nio.charset.StandardCharsets.UTF_8));
+    }
+}

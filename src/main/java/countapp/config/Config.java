@@ -1,0 +1,35 @@
+package countapp.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The validated, immutable configuration. A reload builds a new one and swaps it whole; paths are already
+ * resolved against the config file's folder.
+ *
+ * @param workers the workers, in the order configured
+ * @param database the embedded database folder
+ * @param workerLogs folder of the per-worker log files
+ * @param workerPersist how long an acknowledged item may sit only in the OS page cache (0 = fsync first)
+ * @param configCheck how often the file is re-read
+ * @param listen the coordinator's HTTP port
+ * @param healthCheck how often workers are health-checked
+ * @param partitions the partition count for a new database (an existing one keeps its own)
+ * @param source the file this was read from
+ */
+public record Config(
+        List<WorkerEndpoint> workers,
+        Path database,
+        Path workerLogs,
+        Duration workerPersist,
+        Duration configCheck,
+        int listen,
+        Duration healthCheck,
+        int partitions,
+        Path source) {
+
+    public Config {
+        workers = List.copyOf(workers);
+    }
+}

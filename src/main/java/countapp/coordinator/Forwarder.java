@@ -1,0 +1,149 @@
+package countapp.coordinator;
+
+import countapp.api.ApiException;
+import countapp.api.ItemBatch;
+import countapp.api.Json;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends requests to partition owners and retries failures until a deadline.
+ *
+ * <p>Retrying is safe because adds are idempotent: a sub-batch re-sent after a lost answer can never count
+ * a pair twice. Each retry re-reads the routing table, so a sub-batch follows its partitions to their
+ * current owners. Answers other than 200, 421 (not the owner) and 503 (unavailable) are final.
+ */
+final class Forwarder {
+    private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
+    private static final long FIRST_BACKOFF_MS = 25;
+    private static final long MAX_BACKOFF_MS = 500;
+
+    private final Vertx vertx;
+    private final WorkerClient client;
+    private final Supplier<Routing> routing;
+    private final Duration timeout;
+
+    Forwarder(Vertx vertx, WorkerClient client, Supplier<Routing> routing, Duration timeout) {
+        this.vertx = vertx;
+        this.client = client;
+        this.routing = routing;
+        this.timeout = timeout;
+    }
+
+    /** Adds every item of the batch; completes with the number of new pairs once all owners acknowledged. */
+    Future<Long> add(ItemBatch batch) {
+        Routing table = routing.get();
+        int n = batch.size();
+        int[] partitionOf = new int[n];
+        int[] all = new int[n];
+        for (int i = 0; i < n; i++) {
+            partitionOf[i] = table.partitionOf(batch.tenant(i));
+            all[i] = i;
+        }
+        return add(batch, partitionOf, all, n, System.nanoTime() + timeout.toNanos(), FIRST_BACKOFF_MS);
+    }
+
+    private Future<Long> add(ItemBatch batch, int[] partitionOf, int[] indices, int count, long deadline, long backoff) {
+        Routing table = routing.get();
+        Map<WorkerHandle, int[]> groups = new IdentityHashMap<>();
+        Map<WorkerHandle, Integer> sizes = new IdentityHashMap<>();
+        for (int i = 0; i < count; i++) {
+            WorkerHandle owner = table.owner(partitionOf[indices[i]]);
+            sizes.merge(owner, 1, Integer::sum);
+        }
+        for (int i = 0; i < count; i++) {
+            int index = indices[i];
+            WorkerHandle owner = table.owner(partitionOf[index]);
+            int[] group = groups.computeIfAbsent(owner, w -> new int[sizes.get(w) + 1]);
+            group[++group[0]] = index; // slot 0 holds the fill level
+        }
+        List<Future<Long>> parts = new ArrayList<>(groups.size());
+        for (Map.Entry<WorkerHandle, int[]> e : groups.entrySet()) {
+            int[] group = e.getValue();
+            int size = group[0];
+            int[] sub = java.util.Arrays.copyOfRange(group, 1, size + 1);
+            parts.add(sendItems(e.getKey(), batch, sub)
+                    .recover(failure -> retry(failure, deadline, backoff,
+                            () -> add(batch, partitionOf, sub, size, deadline, Math.min(MAX_BACKOFF_MS, backoff * 2)))));
+        }
+        return Future.all(parts).map(cf -> {
+            long added = 0;
+            for (Future<Long> f : parts) {
+                added += f.result();
+            }
+            return added;
+        });
+    }
+
+    private Future<Long> sendItems(WorkerHandle owner, ItemBatch batch, int[] sub) {
+        if (owner == null || !owner.ready) {
+            return Future.failedFuture(new Unavailable(owner == null ? "no workers" : owner.url() + " is not ready"));
+        }
+        byte[] body = Json.items(batch, sub, sub.length);
+        return client.postItems(owner, body).compose(reply -> {
+            if (reply.status() == 200) {
+                return Future.succeededFuture(WorkerClient.longField(reply, "added"));
+            }
+            if (reply.status() == 421 || reply.status() == 503) {
+                return Future.failedFuture(new Unavailable(owner.url() + " answered " + reply.status() + ": " + reply.text()));
+            }
+            return Future.failedFuture(new ApiException(reply.status(), "worker " + owner.url() + " refused the items: " + reply.text()));
+        });
+    }
+
+    /** Reads a tenant's count from its partition's owner. */
+    Future<Long> count(String tenant) {
+        int partition = routing.get().partitionOf(tenant);
+        return count(tenant, partition, System.nanoTime() + timeout.toNanos(), FIRST_BACKOFF_MS);
+    }
+
+    private Future<Long> count(String tenant, int partition, long deadline, long backoff) {
+        WorkerHandle owner = routing.get().owner(partition);
+        Future<Long> attempt;
+        if (owner == null || !owner.ready) {
+            attempt = Future.failedFuture(new Unavailable(owner == null ? "no workers" : owner.url() + " is not ready"));
+        } else {
+            attempt = client.count(owner, tenant).compose(reply -> {
+                if (reply.status() == 200) {
+                    return Future.succeededFuture(WorkerClient.longField(reply, "count"));
+                }
+                if (reply.status() == 421 || reply.status() == 503) {
+                    return Future.failedFuture(new Unavailable(owner.url() + " answered " + reply.status()));
+                }
+                return Future.failedFuture(new ApiException(reply.status(), "worker " + owner.url() + ": " + reply.text()));
+            });
+        }
+        return attempt.recover(failure -> retry(failure, deadline, backoff,
+                () -> count(tenant, partition, deadline, Math.min(MAX_BACKOFF_MS, backoff * 2))));
+    }
+
+    private <T> Future<T> retry(Throwable failure, long deadline, long backoff, Supplier<Future<T>> again) {
+        if (failure instanceof ApiException) {
+            return Future.failedFuture(failure);
+        }
+        if (System.nanoTime() + backoff * 1_000_000 > deadline) {
+            return Future.failedFuture(new ApiException(503, "no worker could serve the request within "
+                    + timeout.toSeconds() + " s: " + failure.getMessage()));
+        }
+        LOG.debug("retrying in {} ms after: {}", backoff, failure.toString());
+        Promise<T> promise = Promise.promise();
+        vertx.setTimer(backoff, id -> again.get().onComplete(promise));
+        return promise.future();
+    }
+
+    /** A transient failure: the owner is down, moving, or busy. Retried until the deadline. */
+    static final class Unavailable extends RuntimeException {
+        Unavailable(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

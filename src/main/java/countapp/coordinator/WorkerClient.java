@@ -1,0 +1,86 @@
+package countapp.coordinator;
+
+import countapp.api.Json;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+
+/**
+ * Talks to workers over pooled keep-alive HTTP/1.1 connections. Every call fails (never hangs) on a
+ * dead or stalled worker: connect and request timeouts are bounded.
+ */
+final class WorkerClient {
+    private static final long CONNECT_TIMEOUT_MS = 1000;
+    private static final long REQUEST_TIMEOUT_MS = 10_000;
+    private static final long CONTROL_TIMEOUT_MS = 60_000;
+
+    private final HttpClient http;
+
+    WorkerClient(Vertx vertx) {
+        this.http = vertx.createHttpClient(
+                new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout((int) CONNECT_TIMEOUT_MS),
+                new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(10_000));
+    }
+
+    /** A worker's answer: status and body. */
+    record Reply(int status, byte[] body) {
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    Future<Reply> health(WorkerHandle w) {
+        return call(w, HttpMethod.GET, "/", null, 2000);
+    }
+
+    Future<Reply> assign(WorkerHandle w, Set<Integer> partitions) {
+        StringBuilder sb = new StringBuilder("{\"partitions\":[");
+        boolean first = true;
+        for (int p : partitions) {
+            sb.append(first ? "" : ",").append(p);
+            first = false;
+        }
+        sb.append("]}");
+        return call(w, HttpMethod.PUT, "/partitions", Buffer.buffer(sb.toString()), CONTROL_TIMEOUT_MS);
+    }
+
+    Future<Reply> postItems(WorkerHandle w, byte[] json) {
+        return call(w, HttpMethod.POST, "/items", Buffer.buffer(json), REQUEST_TIMEOUT_MS);
+    }
+
+    Future<Reply> count(WorkerHandle w, String tenant) {
+        return call(w, HttpMethod.GET, "/items/" + PathEncoding.encodeSegment(tenant) + "/count", null, REQUEST_TIMEOUT_MS);
+    }
+
+    private Future<Reply> call(WorkerHandle w, HttpMethod method, String uri, Buffer body, long timeoutMs) {
+        RequestOptions options = new RequestOptions()
+                .setMethod(method)
+                .setHost(w.endpoint.host())
+                .setPort(w.endpoint.port())
+                .setURI(uri)
+                .setConnectTimeout(CONNECT_TIMEOUT_MS)
+                .setIdleTimeout(timeoutMs);
+        if (body != null) {
+            options.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        }
+        return http.request(options)
+                .compose(req -> body == null ? req.send() : req.send(body))
+                .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), b.getBytes())));
+    }
+
+    static long longField(Reply reply, String field) {
+        return Json.longField(reply.body(), field);
+    }
+
+    Future<Void> close() {
+        return http.close();
+    }
+}

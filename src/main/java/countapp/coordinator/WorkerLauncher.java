@@ -1,0 +1,47 @@
+package countapp.coordinator;
+
+import countapp.config.Config;
+import countapp.config.WorkerEndpoint;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Starts a local worker JVM with the coordinator's own Java and class path. */
+final class WorkerLauncher {
+    private final Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    private final String classPath = absoluteClassPath();
+
+    Process launch(WorkerEndpoint endpoint, Config config) throws IOException {
+        Files.createDirectories(config.workerLogs());
+        Path log = logFile(endpoint, config);
+        List<String> command = new ArrayList<>(List.of(java.toString(),
+                "-XX:+UseSerialGC", "-Xms32m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError",
+                "-cp", classPath, "countapp.cli.Main", "worker",
+                "--port", Integer.toString(endpoint.port()),
+                "--bind", endpoint.host(),
+                "--config", config.source().toString(),
+                "--parent-pid", Long.toString(ProcessHandle.current().pid())));
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
+    }
+
+    static Path logFile(WorkerEndpoint endpoint, Config config) {
+        return config.workerLogs().resolve(endpoint.port() + ".log");
+    }
+
+    private static String absoluteClassPath() {
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!entry.isEmpty()) {
+                entries.add(Path.of(entry).toAbsolutePath().toString());
+            }
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+}

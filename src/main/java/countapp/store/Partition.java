@@ -1,0 +1,21 @@
+package countapp.store;
+
+import countapp.api.ItemBatch;
+import java.util.concurrent.CompletableFuture;
+
+/** One open partition. Its futures complete on the partition's own thread; callers must not block it. */
+public interface Partition {
+    int id();
+
+    /**
+     * Adds {@code batch}'s items at {@code indices[0..count)}. Completes with how many pairs were new,
+     * once they are in the store's log (durable against a process crash).
+     */
+    CompletableFuture<Long> add(ItemBatch batch, int[] indices, int count);
+
+    /** The number of distinct ids of {@code tenant}, including every add that completed before this call. */
+    CompletableFuture<Long> count(String tenant);
+
+    /** Finishes queued work, persists it, releases the partition; later calls fail with {@link PartitionClosedException}. */
+    CompletableFuture<Void> close();
+}

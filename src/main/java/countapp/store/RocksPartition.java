@@ -1,0 +1,359 @@
+package countapp.store;
+
+import countapp.api.ItemBatch;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One RocksDB partition driven by a single writer thread: the only thread that ever touches the DB handle.
+ *
+ * <p>Design: callers enqueue commands; the writer takes everything queued (group commit), looks up which
+ * pairs are new with one multi-get, and writes the new item keys together with the updated tenant counts
+ * in one {@link WriteBatch}, so a count can never disagree with its set. Because one thread owns the
+ * handle, reads, WAL syncs and the final close need no locks and can never race a close.
+ *
+ * <p>Closing: {@link #close} enqueues a close command; work queued before it is finished first. A command
+ * offered after the writer exits is failed by whichever side sees it last (see {@link #submit}).
+ */
+final class RocksPartition implements Partition, Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(RocksPartition.class);
+    private static final byte[] EMPTY = new byte[0];
+    private static final int MAX_GROUP = 256;
+
+    private enum State { OPEN, CLOSING, TERMINATED }
+
+    private final int id;
+    private final RocksDB db;
+    private final Options dbOptions;
+    private final WriteOptions writeOptions;
+    private final boolean syncEveryWrite;
+    private final BlockingQueue<Command> queue;
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final Thread writer;
+    private volatile State state = State.OPEN;
+    /** Set by the WAL syncer, cleared by the writer: at most one sync request is ever queued. */
+    private volatile boolean syncRequested;
+
+    RocksPartition(int id, RocksDB db, Options dbOptions, StoreOptions options) {
+        this.id = id;
+        this.db = db;
+        this.dbOptions = dbOptions;
+        this.syncEveryWrite = options.syncEveryWrite();
+        this.writeOptions = new WriteOptions().setSync(syncEveryWrite);
+        this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
+        this.writer = new Thread(this, "partition-" + id + "-writer");
+        this.writer.setDaemon(true);
+        this.writer.start();
+    }
+
+    @Override
+    public int id() {
+        return id;
+    }
+
+    boolean isOpen() {
+        return state == State.OPEN;
+    }
+
+    CompletableFuture<Void> closed() {
+        return closed;
+    }
+
+    @Override
+    public CompletableFuture<Long> add(ItemBatch batch, int[] indices, int count) {
+        Add add = new Add(batch, indices, count);
+        submit(add);
+        return add.result;
+    }
+
+    @Override
+    public CompletableFuture<Long> count(String tenant) {
+        Count c = new Count(tenant);
+        submit(c);
+        return c.result;
+    }
+
+    @Override
+    public CompletableFuture<Void> close() {
+        synchronized (this) {
+            if (state == State.OPEN) {
+                state = State.CLOSING;
+                // put, not offer: the close must get in even behind a full queue.
+                try {
+                    queue.put(new Close());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    writer.interrupt();
+                }
+            }
+        }
+        return closed;
+    }
+
+    void requestWalSync() {
+        if (state == State.OPEN && !syncRequested) {
+            syncRequested = true;
+            if (!queue.offer(new Sync())) {
+                syncRequested = false; // the queue is full of writes; the next tick tries again
+            }
+        }
+    }
+
+    private void submit(Command command) {
+        if (state != State.OPEN) {
+            command.fail(new PartitionClosedException(id));
+            return;
+        }
+        if (!queue.offer(command)) {
+            command.fail(new StoreException("partition " + id + " is overloaded: " + queue.size() + " requests queued"));
+            return;
+        }
+        // The writer may have exited between the state check and the offer: fail what it will never see.
+        if (state == State.TERMINATED) {
+            failQueued();
+        }
+    }
+
+    @Override
+    public void run() {
+        List<Command> group = new ArrayList<>(MAX_GROUP);
+        boolean closing = false;
+        while (!closing) {
+            try {
+                group.add(queue.take());
+            } catch (InterruptedException e) {
+                LOG.warn("partition {} writer interrupted; closing", id);
+                break;
+            }
+            queue.drainTo(group, MAX_GROUP - 1);
+            closing = process(group);
+            group.clear();
+        }
+        finish();
+    }
+
+    /** Handles one group of commands; true when it held the close command. */
+    private boolean process(List<Command> group) {
+        List<Add> adds = new ArrayList<>();
+        boolean sync = false;
+        boolean close = false;
+        for (Command c : group) {
+            if (c instanceof Add) {
+                adds.add((Add) c);
+            } else if (c instanceof Sync) {
+                sync = true;
+            } else if (c instanceof Close) {
+                close = true;
+            }
+        }
+        if (!adds.isEmpty()) {
+            writeAdds(adds);
+        }
+        for (Command c : group) {
+            if (c instanceof Count) {
+                Count count = (Count) c;
+                try {
+                    count.result.complete(readCount(count.tenant.getBytes(StandardCharsets.UTF_8)));
+                } catch (RocksDBException | RuntimeException e) {
+                    count.fail(storeError("count", e));
+                }
+            }
+        }
+        if (sync) {
+            syncRequested = false;
+            syncWal();
+        }
+        return close;
+    }
+
+    private void writeAdds(List<Add> adds) {
+        // Unique keys of the group in first-seen order, and which command each belongs to.
+        Map<Key, Integer> seen = new HashMap<>();
+        List<byte[]> keys = new ArrayList<>();
+        List<String> keyTenants = new ArrayList<>();
+        int[] keyOwner = new int[16];
+        for (int a = 0; a < adds.size(); a++) {
+            Add add = adds.get(a);
+            String lastTenant = null;
+            byte[] tenantBytes = null;
+            for (int i = 0; i < add.count; i++) {
+                int index = add.indices[i];
+                String tenant = add.batch.tenant(index);
+                if (!tenant.equals(lastTenant)) {
+                    lastTenant = tenant;
+                    tenantBytes = tenant.getBytes(StandardCharsets.UTF_8);
+                }
+                byte[] key = KeyCodec.itemKey(tenantBytes, add.batch.id(index));
+                if (seen.putIfAbsent(new Key(key), keys.size()) == null) {
+                    if (keys.size() == keyOwner.length) {
+                        keyOwner = Arrays.copyOf(keyOwner, keyOwner.length * 2);
+                    }
+                    keyOwner[keys.size()] = a;
+                    keys.add(key);
+                    keyTenants.add(tenant);
+                }
+            }
+        }
+        long[] addedByCommand = new long[adds.size()];
+        try (WriteBatch batch = new WriteBatch()) {
+            List<byte[]> existing = db.multiGetAsList(keys);
+            Map<String, Long> addedByTenant = new HashMap<>();
+            for (int k = 0; k < keys.size(); k++) {
+                if (existing.get(k) == null) {
+                    batch.put(keys.get(k), EMPTY);
+                    addedByCommand[keyOwner[k]]++;
+                    addedByTenant.merge(keyTenants.get(k), 1L, Long::sum);
+                }
+            }
+            for (Map.Entry<String, Long> e : addedByTenant.entrySet()) {
+                byte[] countKey = KeyCodec.countKey(e.getKey().getBytes(StandardCharsets.UTF_8));
+                long current = KeyCodec.decodeCount(db.get(countKey));
+                batch.put(countKey, KeyCodec.encodeCount(current + e.getValue()));
+            }
+            if (batch.count() > 0) {
+                db.write(writeOptions, batch);
+            }
+        } catch (RocksDBException | RuntimeException e) {
+            StoreException error = storeError("write", e);
+            for (Add add : adds) {
+                add.fail(error);
+            }
+            return;
+        }
+        for (int a = 0; a < adds.size(); a++) {
+            adds.get(a).result.complete(addedByCommand[a]);
+        }
+    }
+
+    private long readCount(byte[] tenant) throws RocksDBException {
+        return KeyCodec.decodeCount(db.get(KeyCodec.countKey(tenant)));
+    }
+
+    private void syncWal() {
+        if (syncEveryWrite) {
+            return;
+        }
+        try {
+            db.flushWal(true);
+        } catch (RocksDBException e) {
+            LOG.error("partition {}: WAL sync failed: {}", id, e.getMessage());
+        }
+    }
+
+    private StoreException storeError(String what, Exception e) {
+        LOG.error("partition {}: {} failed", id, what, e);
+        return new StoreException("partition " + id + ": " + what + " failed: " + e.getMessage(), e);
+    }
+
+    /** Persists and releases the partition; runs on the writer thread as its last act. */
+    private void finish() {
+        state = State.TERMINATED;
+        failQueued();
+        try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            db.flushWal(true);
+            db.flush(flush);
+        } catch (RocksDBException e) {
+            LOG.error("partition {}: flush on close failed (the WAL still holds every write): {}", id, e.getMessage());
+        }
+        try {
+            db.closeE();
+        } catch (RocksDBException e) {
+            LOG.error("partition {}: close failed: {}", id, e.getMessage());
+        }
+        writeOptions.close();
+        dbOptions.close();
+        LOG.info("partition {} closed", id);
+        closed.complete(null);
+    }
+
+    private void failQueued() {
+        Command c;
+        while ((c = queue.poll()) != null) {
+            if (!(c instanceof Close)) {
+                c.fail(new PartitionClosedException(id));
+            }
+        }
+    }
+
+    private abstract static class Command {
+        abstract void fail(Throwable error);
+    }
+
+    private static final class Add extends Command {
+        final ItemBatch batch;
+        final int[] indices;
+        final int count;
+        final CompletableFuture<Long> result = new CompletableFuture<>();
+
+        Add(ItemBatch batch, int[] indices, int count) {
+            this.batch = batch;
+            this.indices = indices;
+            this.count = count;
+        }
+
+        @Override
+        void fail(Throwable error) {
+            result.completeExceptionally(error);
+        }
+    }
+
+    private static final class Count extends Command {
+        final String tenant;
+        final CompletableFuture<Long> result = new CompletableFuture<>();
+
+        Count(String tenant) {
+            this.tenant = tenant;
+        }
+
+        @Override
+        void fail(Throwable error) {
+            result.completeExceptionally(error);
+        }
+    }
+
+    private static final class Sync extends Command {
+        @Override
+        void fail(Throwable error) {}
+    }
+
+    private static final class Close extends Command {
+        @Override
+        void fail(Throwable error) {}
+    }
+
+    /** A byte[] with value equality, for de-duplicating keys within a group. */
+    private static final class Key {
+        private final byte[] bytes;
+        private final int hash;
+
+        Key(byte[] bytes) {
+            this.bytes = bytes;
+            this.hash = Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key && Arrays.equals(bytes, ((Key) o).bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+}

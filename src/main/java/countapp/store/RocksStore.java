@@ -1,0 +1,156 @@
+package countapp.store;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.Cache;
+import org.rocksdb.CompressionType;
+import org.rocksdb.InfoLogLevel;
+import org.rocksdb.LRUCache;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBufferManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded backend: one RocksDB per partition under {@code root/<partition>/}.
+ *
+ * <p>Memory is bounded per process, not per partition: every partition shares one block cache (which also
+ * holds index and filter blocks) and one write-buffer manager charged to that cache. RocksDB's LOCK file
+ * fences each partition, so two processes can never write the same tenant; {@link #open} waits for a
+ * previous owner to let go instead of failing at once.
+ */
+public final class RocksStore implements Store {
+    private static final Logger LOG = LoggerFactory.getLogger(RocksStore.class);
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final Path root;
+    private final StoreOptions options;
+    private final Cache blockCache;
+    private final WriteBufferManager writeBufferManager;
+    private final ScheduledExecutorService walSyncer;
+    /** Open partitions; written by open/close callers, read by the WAL syncer. */
+    private final Map<Integer, RocksPartition> open = new ConcurrentHashMap<>();
+
+    public RocksStore(Path root, StoreOptions options) {
+        this.root = root;
+        this.options = options;
+        this.blockCache = new LRUCache(options.blockCacheBytes());
+        this.writeBufferManager = new WriteBufferManager(options.writeBufferBytes(), blockCache);
+        this.walSyncer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "wal-syncer");
+            t.setDaemon(true);
+            return t;
+        });
+        if (!options.syncEveryWrite()) {
+            long periodMs = Math.max(1, options.persistInterval().toMillis());
+            walSyncer.scheduleAtFixedRate(this::syncAll, periodMs, periodMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public Partition open(int partition, Duration timeout) {
+        RocksPartition existing = open.get(partition);
+        if (existing != null && existing.isOpen()) {
+            return existing;
+        }
+        Path dir = root.resolve(Integer.toString(partition));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long backoffMs = 20;
+        while (true) {
+            Options dbOptions = dbOptions();
+            try {
+                Files.createDirectories(dir);
+                RocksDB db = RocksDB.open(dbOptions, dir.toString());
+                RocksPartition p = new RocksPartition(partition, db, dbOptions, options);
+                open.put(partition, p);
+                p.closed().thenRun(() -> open.remove(partition, p));
+                LOG.info("partition {} opened at {}", partition, dir);
+                return p;
+            } catch (RocksDBException e) {
+                dbOptions.close();
+                boolean locked = e.getMessage() != null && e.getMessage().contains("lock");
+                if (!locked || System.nanoTime() > deadline) {
+                    throw new StoreException("cannot open partition " + partition + " at " + dir + ": " + e.getMessage(), e);
+                }
+                LOG.info("partition {} is still held by another process; retrying in {} ms", partition, backoffMs);
+                sleep(backoffMs);
+                backoffMs = Math.min(500, backoffMs * 2);
+            } catch (java.io.IOException e) {
+                dbOptions.close();
+                throw new StoreException("cannot create " + dir + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private Options dbOptions() {
+        BlockBasedTableConfig table = new BlockBasedTableConfig()
+                .setBlockCache(blockCache)
+                .setFilterPolicy(new BloomFilter(10, false))
+                .setCacheIndexAndFilterBlocks(true)
+                .setPinL0FilterAndIndexBlocksInCache(true)
+                .setBlockSize(16 * 1024);
+        return new Options()
+                .setCreateIfMissing(true)
+                .setWriteBufferManager(writeBufferManager)
+                .setWriteBufferSize(16L << 20)
+                .setMaxWriteBufferNumber(3)
+                .setTableFormatConfig(table)
+                .setCompressionType(CompressionType.LZ4_COMPRESSION)
+                .setBottommostCompressionType(CompressionType.ZSTD_COMPRESSION)
+                .setLevelCompactionDynamicLevelBytes(true)
+                .setMaxOpenFiles(256)
+                .setMaxBackgroundJobs(2)
+                .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
+                .setMaxLogFileSize(1 << 20)
+                .setKeepLogFileNum(2);
+    }
+
+    private void syncAll() {
+        for (RocksPartition p : open.values()) {
+            p.requestWalSync();
+        }
+    }
+
+    @Override
+    public void close() {
+        walSyncer.shutdownNow();
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        for (RocksPartition p : open.values()) {
+            closing.add(p.close());
+        }
+        try {
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("partitions did not all close cleanly: {}", e.toString());
+        }
+        writeBufferManager.close();
+        blockCache.close();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting for a partition lock", e);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package countapp.worker;
+
+import countapp.store.Partition;
+import countapp.store.PartitionClosedException;
+import countapp.store.Store;
+import countapp.store.StoreException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The partitions this worker owns, each with its lifecycle state.
+ *
+ * <p>One writer: every transition runs on the single {@code partition-control} thread, so assignments
+ * never interleave; request threads only read the slots (volatile array elements). Releases run before
+ * opens, so a partition moving between two workers of one host is flushed and closed before it is reopened.
+ */
+final class PartitionTable {
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionTable.class);
+
+    private record Slot(PartitionState state, Partition partition) {}
+
+    private static final Slot CLOSED = new Slot(PartitionState.CLOSED, null);
+
+    private final Store store;
+    private final Duration openTimeout;
+    private final AtomicReferenceArray<Slot> slots;
+    private final ExecutorService control = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "partition-control");
+        t.setDaemon(true);
+        return t;
+    });
+
+    PartitionTable(Store store, int partitions, Duration openTimeout) {
+        this.store = store;
+        this.openTimeout = openTimeout;
+        this.slots = new AtomicReferenceArray<>(partitions);
+        for (int p = 0; p < partitions; p++) {
+            slots.set(p, CLOSED);
+        }
+    }
+
+    int partitions() {
+        return slots.length();
+    }
+
+    /** The open partition, or a {@link PartitionClosedException} when this worker does not serve it now. */
+    Partition active(int partition) {
+        Slot slot = slots.get(partition);
+        if (slot.state() != PartitionState.ACTIVE) {
+            throw new PartitionClosedException(partition);
+        }
+        return slot.partition();
+    }
+
+    /** The partitions currently active. */
+    Set<Integer> owned() {
+        Set<Integer> owned = new TreeSet<>();
+        for (int p = 0; p < slots.length(); p++) {
+            if (slots.get(p).state() == PartitionState.ACTIVE) {
+                owned.add(p);
+            }
+        }
+        return owned;
+    }
+
+    /**
+     * Makes {@code wanted} the set of owned partitions: releases the others, then opens the missing ones.
+     * Completes with the partitions active afterwards, or fails naming those that could not be opened.
+     */
+    CompletableFuture<Set<Integer>> assign(Set<Integer> wanted) {
+        for (int p : wanted) {
+            if (p < 0 || p >= slots.length()) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException(
+                        "partition " + p + " does not exist (0.." + (slots.length() - 1) + ")"));
+            }
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            List<Integer> release = new ArrayList<>();
+            for (int p = 0; p < slots.length(); p++) {
+                if (slots.get(p).state() == PartitionState.ACTIVE && !wanted.contains(p)) {
+                    release.add(p);
+                }
+            }
+            releaseAll(release);
+            List<String> failures = new ArrayList<>();
+            for (int p : wanted) {
+                if (slots.get(p).state() == PartitionState.CLOSED) {
+                    try {
+                        open(p);
+                    } catch (StoreException e) {
+                        failures.add(e.getMessage());
+                    }
+                }
+            }
+            if (!failures.isEmpty()) {
+                throw new StoreException(String.join("; ", failures));
+            }
+            return owned();
+        }, control);
+    }
+
+    /** Releases every partition: queued work finishes and is persisted first. */
+    CompletableFuture<Void> releaseAll() {
+        return CompletableFuture.runAsync(() -> {
+            List<Integer> all = new ArrayList<>(owned());
+            releaseAll(all);
+        }, control);
+    }
+
+    private void open(int p) {
+        move(p, PartitionState.OPENING, null);
+        try {
+            Partition partition = store.open(p, openTimeout);
+            move(p, PartitionState.ACTIVE, partition);
+        } catch (StoreException e) {
+            move(p, PartitionState.CLOSED, null);
+            LOG.error("cannot open partition {}: {}", p, e.getMessage());
+            throw e;
+        }
+    }
+
+    private void releaseAll(List<Integer> partitions) {
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        for (int p : partitions) {
+            Partition partition = slots.get(p).partition();
+            move(p, PartitionState.RELEASING, partition);
+            closing.add(partition.close().whenComplete((v, e) -> {
+                if (e != null) {
+                    LOG.error("partition {} did not close cleanly", p, e);
+                }
+            }));
+        }
+        for (int i = 0; i < partitions.size(); i++) {
+            closing.get(i).handle((v, e) -> null).join();
+            move(partitions.get(i), PartitionState.CLOSED, null);
+        }
+    }
+
+    private void move(int p, PartitionState next, Partition partition) {
+        PartitionState current = slots.get(p).state();
+        if (!current.canMoveTo(next)) {
+            throw new IllegalStateException("partition " + p + ": illegal transition " + current + " -> " + next);
+        }
+        slots.set(p, next == PartitionState.CLOSED ? CLOSED : new Slot(next, partition));
+    }
+
+    void shutdown() {
+        control.shutdown();
+    }
+}

@@ -1,0 +1,169 @@
+package countapp.worker;
+
+import countapp.api.HttpVerticle;
+import countapp.api.Limits;
+import countapp.config.Config;
+import countapp.store.DatabaseMeta;
+import countapp.store.RocksStore;
+import countapp.store.StoreOptions;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServerOptions;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker process: an HTTP server over the partitions the coordinator assigns to it.
+ *
+ * <p>Stopping ({@code /kill}, SIGTERM, or the coordinator's death) is graceful: new requests get 503,
+ * every partition finishes its queued work, syncs its WAL and closes, and only then does the process exit.
+ */
+public final class Worker {
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+    private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
+    private final WorkerOptions options;
+    private final RocksStore store;
+    private final PartitionTable table;
+    private final Vertx vertx;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private final ScheduledExecutorService parentWatch = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "parent-watch");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * Worker settings from the command line.
+     *
+     * @param port HTTP port
+     * @param bind address to listen on
+     * @param parentPid the coordinator's pid, or 0 when started by hand
+     */
+    public record WorkerOptions(int port, String bind, long parentPid, Config config) {}
+
+    private Worker(WorkerOptions options) {
+        this.options = options;
+        Config config = options.config();
+        DatabaseMeta meta = DatabaseMeta.loadOrCreate(config.database(), config.partitions());
+        this.store = new RocksStore(config.database(), StoreOptions.defaults(config.workerPersist()));
+        this.table = new PartitionTable(store, meta.partitions(), OPEN_TIMEOUT);
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    }
+
+    /** Starts a worker and returns once it accepts connections. */
+    public static Worker start(WorkerOptions options) throws Exception {
+        Worker worker = new Worker(options);
+        worker.listen();
+        return worker;
+    }
+
+    private void listen() throws Exception {
+        WorkerHandler handler = new WorkerHandler(this, table, Limits.DEFAULT);
+        HttpServerOptions http = new HttpServerOptions().setPort(options.port()).setHost(options.bind())
+                .setIdleTimeout(120).setIdleTimeoutUnit(TimeUnit.SECONDS);
+        try {
+            vertx.deployVerticle(() -> new HttpVerticle(http, handler), new DeploymentOptions().setInstances(2))
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            closeResources();
+            throw new IllegalStateException("cannot listen on " + options.bind() + ":" + options.port() + ": "
+                    + e.getCause(), e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop("a termination signal").join(), "shutdown"));
+        if (options.parentPid() > 0) {
+            parentWatch.scheduleWithFixedDelay(this::checkParent, 1, 1, TimeUnit.SECONDS);
+        }
+        LOG.info("worker up on {}:{} (pid {}, database {}, {} partitions, worker_persist {} ms)", options.bind(),
+                options.port(), ProcessHandle.current().pid(), options.config().database(), table.partitions(),
+                options.config().workerPersist().toMillis());
+    }
+
+    int port() {
+        return options.port();
+    }
+
+    boolean stopping() {
+        return stopping.get();
+    }
+
+    void requestStarted() {
+        inFlight.incrementAndGet();
+    }
+
+    void requestFinished() {
+        inFlight.decrementAndGet();
+    }
+
+    /** Stops gracefully; idempotent. Completes when every partition is persisted and closed. */
+    public CompletableFuture<Void> stop(String reason) {
+        if (!stopping.compareAndSet(false, true)) {
+            return stopped;
+        }
+        LOG.info("stopping worker on port {} ({}): draining and closing partitions", options.port(), reason);
+        parentWatch.shutdownNow();
+        table.releaseAll()
+                .thenRun(this::awaitResponses)
+                .whenComplete((v, e) -> {
+                    if (e != null) {
+                        LOG.error("error while stopping", e);
+                    }
+                    closeResources();
+                    LOG.info("worker on port {} stopped", options.port());
+                    stopped.complete(null);
+                });
+        return stopped;
+    }
+
+    /** Stops, then exits the JVM (from a fresh thread: exiting from a shutdown hook would deadlock). */
+    void stopAndExit(String reason) {
+        stop(reason).whenComplete((v, e) -> new Thread(() -> System.exit(0), "exit").start());
+    }
+
+    private void awaitResponses() {
+        long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void closeResources() {
+        table.shutdown();
+        store.close();
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("HTTP server did not close cleanly: {}", e.toString());
+        }
+    }
+
+    private void checkParent() {
+        try {
+            boolean alive = ProcessHandle.of(options.parentPid()).map(ProcessHandle::isAlive).orElse(false);
+            if (!alive) {
+                LOG.warn("coordinator (pid {}) is gone; stopping so no worker is left orphaned", options.parentPid());
+                stopAndExit("coordinator gone");
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("parent check failed: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package countapp.worker;
+
+import countapp.api.ApiException;
+import countapp.api.CountPath;
+import countapp.api.Failures;
+import countapp.api.Http;
+import countapp.api.ItemBatch;
+import countapp.api.ItemParser;
+import countapp.api.Json;
+import countapp.api.Limits;
+import countapp.placement.Partitioner;
+import countapp.store.Partition;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The worker's HTTP API. Stateless apart from the worker it serves; safe on any event loop. */
+final class WorkerHandler implements Handler<HttpServerRequest> {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerHandler.class);
+
+    private final Worker worker;
+    private final PartitionTable table;
+    private final Partitioner partitioner;
+    private final Limits limits;
+    private final ItemParser parser;
+
+    WorkerHandler(Worker worker, PartitionTable table, Limits limits) {
+        this.worker = worker;
+        this.table = table;
+        this.partitioner = new Partitioner(table.partitions());
+        this.limits = limits;
+        this.parser = new ItemParser(limits);
+    }
+
+    @Override
+    public void handle(HttpServerRequest req) {
+        String path = req.path();
+        HttpMethod method = req.method();
+        if ("/".equals(path)) {
+            if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
+                health(req);
+            } else {
+                Http.methodNotAllowed(req, "GET");
+            }
+        } else if ("/kill".equals(path)) {
+            if (method == HttpMethod.GET || method == HttpMethod.POST) {
+                Http.json(req.response(), 200, "{\"status\":\"stopping\",\"port\":" + worker.port() + "}")
+                        .onComplete(v -> worker.stopAndExit("a /kill request"));
+            } else {
+                Http.methodNotAllowed(req, "GET, POST");
+            }
+        } else if (worker.stopping()) {
+            Http.error(req, new ApiException(503, "worker on port " + worker.port() + " is stopping"));
+        } else if ("/items".equals(path)) {
+            if (method == HttpMethod.POST) {
+                postItems(req);
+            } else {
+                Http.methodNotAllowed(req, "POST");
+            }
+        } else if ("/partitions".equals(path)) {
+            if (method == HttpMethod.PUT) {
+                assign(req);
+            } else if (method == HttpMethod.GET) {
+                Http.json(req.response(), 200, PartitionList.toJson(table.owned()));
+            } else {
+                Http.methodNotAllowed(req, "GET, PUT");
+            }
+        } else {
+            String tenant;
+            try {
+                tenant = CountPath.tenant(path);
+            } catch (ApiException e) {
+                Http.error(req, e);
+                return;
+            }
+            if (tenant == null) {
+                Http.notFound(req);
+            } else if (method != HttpMethod.GET) {
+                Http.methodNotAllowed(req, "GET");
+            } else {
+                count(req, tenant);
+            }
+        }
+    }
+
+    private void health(HttpServerRequest req) {
+        Http.json(req.response(), 200, "{\"status\":\"ok\",\"port\":" + worker.port() + ",\"pid\":"
+                + ProcessHandle.current().pid() + "," + PartitionList.toJson(table.owned()).substring(1));
+    }
+
+    private void postItems(HttpServerRequest req) {
+        worker.requestStarted();
+        Http.readBody(req, limits)
+                .map(body -> parser.parse(body.getBytes()))
+                .compose(batch -> Future.fromCompletionStage(store(batch).thenApply(added ->
+                        Json.received(batch.size(), added)), Vertx.currentContext()))
+                .onComplete(ar -> {
+                    worker.requestFinished();
+                    if (ar.succeeded()) {
+                        Http.json(req.response(), 200, ar.result());
+                    } else {
+                        fail(req, ar.cause());
+                    }
+                });
+    }
+
+    /** Splits the batch by partition and adds each part; checks ownership of all parts before writing any. */
+    private CompletableFuture<Long> store(ItemBatch batch) {
+        int n = batch.size();
+        int[] partitionOf = new int[n];
+        int[] sizes = new int[table.partitions()];
+        for (int i = 0; i < n; i++) {
+            int p = partitioner.partitionOf(batch.tenant(i));
+            partitionOf[i] = p;
+            sizes[p]++;
+        }
+        int[][] indices = new int[sizes.length][];
+        List<Partition> targets = new ArrayList<>();
+        for (int p = 0; p < sizes.length; p++) {
+            if (sizes[p] > 0) {
+                targets.add(table.active(p)); // throws PartitionClosedException before anything is written
+                indices[p] = new int[sizes[p]];
+            }
+        }
+        int[] fill = new int[sizes.length];
+        for (int i = 0; i < n; i++) {
+            int p = partitionOf[i];
+            indices[p][fill[p]++] = i;
+        }
+        List<CompletableFuture<Long>> parts = new ArrayList<>(targets.size());
+        for (Partition target : targets) {
+            int p = target.id();
+            parts.add(target.add(batch, indices[p], sizes[p]));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                .thenApply(v -> parts.stream().mapToLong(CompletableFuture::join).sum());
+    }
+
+    private void count(HttpServerRequest req, String tenant) {
+        worker.requestStarted();
+        CompletableFuture<Long> count;
+        try {
+            count = table.active(partitioner.partitionOf(tenant)).count(tenant);
+        } catch (RuntimeException e) {
+            count = CompletableFuture.failedFuture(e);
+        }
+        Future.fromCompletionStage(count, Vertx.currentContext()).onComplete(ar -> {
+            worker.requestFinished();
+            if (ar.succeeded()) {
+                Http.json(req.response(), 200, Json.count(ar.result()));
+            } else {
+                fail(req, ar.cause());
+            }
+        });
+    }
+
+    private void assign(HttpServerRequest req) {
+        Http.readBody(req, limits)
+                .map(body -> PartitionList.parse(body.getBytes()))
+                .compose(wanted -> Future.fromCompletionStage(table.assign(wanted), Vertx.currentContext()))
+                .onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        Http.json(req.response(), 200, PartitionList.toJson(ar.result()));
+                    } else {
+                        fail(req, ar.cause());
+                    }
+                });
+    }
+
+    private void fail(HttpServerRequest req, Throwable cause) {
+        ApiException e = Failures.toApi(cause);
+        if (e.status() >= 500 && e.status() != 503) {
+            LOG.error("{} {} failed", req.method(), req.path(), Failures.unwrap(cause));
+        }
+        Http.error(req, e);
+    }
+
+}
