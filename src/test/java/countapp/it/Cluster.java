@@ -1,0 +1,196 @@
+package countapp.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+
+/**
+ * A real CountApp deployment for integration tests: the coordinator runs from the fat jar as its own JVM
+ * and spawns real worker JVMs, all on free loopback ports, with data under a temporary folder.
+ */
+final class Cluster implements AutoCloseable {
+    static final String JAR = System.getProperty("countapp.jar", "target/countapp.jar");
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    final Path dir;
+    final int port;
+    final List<Integer> workerPorts;
+    private Process coordinator;
+
+    private Cluster(Path dir, int port, List<Integer> workerPorts) {
+        this.dir = dir;
+        this.port = port;
+        this.workerPorts = workerPorts;
+    }
+
+    /** Writes a config for {@code workers} local workers under {@code dir} and starts the coordinator. */
+    static Cluster start(Path dir, int workers, String extraConfig) throws Exception {
+        List<Integer> ports = freePorts(workers + 1);
+        Cluster c = new Cluster(dir, ports.get(0), ports.subList(1, ports.size()));
+        c.writeConfig(extraConfig);
+        c.startCoordinator();
+        return c;
+    }
+
+    void writeConfig(String extra) throws IOException {
+        String workers = workerPorts.stream().map(p -> "  - http://localhost:" + p).collect(Collectors.joining("\n"));
+        Files.writeString(dir.resolve("config.yaml"), "workers:\n" + workers + "\n"
+                + "database: db/\nworker_logs: logs/\nworker_persist: 1\nconfig_check: 5\n"
+                + "listen: " + port + "\nhealth_check: 0.25\n" + extra);
+    }
+
+    void startCoordinator() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        coordinator = new ProcessBuilder(java, "-jar", Path.of(JAR).toAbsolutePath().toString(),
+                "coordinator", "--config", dir.resolve("config.yaml").toString())
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("coordinator.log").toFile()))
+                .start();
+        awaitReady();
+    }
+
+    /** Waits until the coordinator reports every worker ready. */
+    void awaitReady() {
+        Awaitility.await("all workers ready").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(() -> {
+                    assertThat(coordinator.isAlive()).as("coordinator alive; log:\n%s", log()).isTrue();
+                    String status = get("/").body();
+                    return !status.contains("\"ready\":false") && status.contains("\"ready\":true");
+                });
+    }
+
+    Process coordinator() {
+        return coordinator;
+    }
+
+    String log() {
+        try {
+            return Files.readString(dir.resolve("coordinator.log"));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    HttpResponse<String> post(String body) throws IOException, InterruptedException {
+        return post(port, body);
+    }
+
+    static HttpResponse<String> post(int port, String body) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/items"))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return get(port, path);
+    }
+
+    static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    long count(String tenant) throws IOException, InterruptedException {
+        HttpResponse<String> r = get("/items/" + encode(tenant) + "/count");
+        assertThat(r.statusCode()).as("count of %s: %s", tenant, r.body()).isEqualTo(200);
+        return longField(r.body(), "count");
+    }
+
+    static long longField(String json, String field) {
+        Matcher m = Pattern.compile("\"" + field + "\":(\\d+)").matcher(json);
+        assertThat(m.find()).as("%s in %s", field, json).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    static String encode(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_') {
+                sb.append((char) c);
+            } else {
+                sb.append(String.format("%%%02X", c));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** JSON array of items with the given tenant and ids. */
+    static String items(String tenant, List<String> ids) {
+        return ids.stream().map(id -> "{\"id\":\"" + id + "\",\"tenant\":\"" + tenant + "\"}")
+                .collect(Collectors.joining(",", "[", "]"));
+    }
+
+    /** The pid of the worker on {@code workerPort}, from its own health answer. */
+    long workerPid(int workerPort) throws IOException, InterruptedException {
+        return longField(get(workerPort, "/").body(), "pid");
+    }
+
+    /** Pids of the coordinator's live child processes (its workers). */
+    List<ProcessHandle> workerProcesses() {
+        return coordinator.descendants().filter(ProcessHandle::isAlive).collect(Collectors.toList());
+    }
+
+    static Optional<ProcessHandle> process(long pid) {
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    }
+
+    /** SIGTERM to the coordinator (which stops its workers), then SIGKILL to anything left. */
+    @Override
+    public void close() {
+        if (coordinator == null) {
+            return;
+        }
+        List<ProcessHandle> children = coordinator.descendants().collect(Collectors.toList());
+        coordinator.destroy();
+        try {
+            if (!coordinator.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                coordinator.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            coordinator.destroyForcibly();
+        }
+        for (ProcessHandle child : children) {
+            child.destroyForcibly();
+        }
+    }
+
+    static List<Integer> freePorts(int n) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            List<Integer> ports = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket(0);
+                sockets.add(s);
+                ports.add(s.getLocalPort());
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : sockets) {
+                s.close();
+            }
+        }
+    }
+}
