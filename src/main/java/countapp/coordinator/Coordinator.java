@@ -3,6 +3,8 @@ package countapp.coordinator;
 import countapp.api.HttpVerticle;
 import countapp.api.Limits;
 import countapp.config.Config;
+import countapp.config.ConfigException;
+import countapp.config.ConfigLoader;
 import countapp.store.DatabaseMeta;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -37,7 +39,7 @@ public final class Coordinator {
         }
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         this.client = new WorkerClient(vertx);
-        this.supervisor = new Supervisor(config, meta.partitions(), client);
+        this.supervisor = new Supervisor(config, meta.partitions(), client, System::currentTimeMillis);
     }
 
     /** Starts the workers and the public API; returns once the API listens. */
@@ -45,6 +47,7 @@ public final class Coordinator {
         Coordinator c = new Coordinator(config);
         Runtime.getRuntime().addShutdownHook(new Thread(c::stop, "shutdown"));
         c.supervisor.start();
+        c.watchConfig();
         Forwarder forwarder = new Forwarder(c.vertx, c.client, c.supervisor::routing, FORWARD_TIMEOUT);
         CoordinatorHandler handler = new CoordinatorHandler(forwarder, c.supervisor, Limits.DEFAULT);
         HttpServerOptions http = new HttpServerOptions().setPort(config.listen())
@@ -59,6 +62,33 @@ public final class Coordinator {
         LOG.info("Coordinator is up on :{} ({} workers, database {})", config.listen(), config.workers().size(),
                 config.database());
         return c;
+    }
+
+    /** Re-reads the config file every {@code config_check} seconds; a bad file keeps the last good config. */
+    private void watchConfig() {
+        Thread t = new Thread(() -> {
+            Config current = config;
+            while (!stopped.get()) {
+                try {
+                    Thread.sleep(supervisor.config().configCheck().toMillis());
+                    Config fresh = ConfigLoader.load(current.source());
+                    if (!fresh.equals(current)) {
+                        LOG.info("config {} changed; applying it", fresh.source());
+                        supervisor.apply(fresh);
+                        current = fresh;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (ConfigException e) {
+                    LOG.error("config reload failed; the last good config stays in force: {}", e.getMessage());
+                } catch (RuntimeException e) {
+                    LOG.error("config reload failed; the last good config stays in force", e);
+                }
+            }
+        }, "config-watch");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Stops the API and every spawned worker (gracefully, then forcibly). Idempotent. */

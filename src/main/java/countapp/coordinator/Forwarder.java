@@ -85,8 +85,8 @@ final class Forwarder {
     }
 
     private Future<Long> sendItems(WorkerHandle owner, ItemBatch batch, int[] sub) {
-        if (owner == null || !owner.ready) {
-            return Future.failedFuture(new Unavailable(owner == null ? "no workers" : owner.url() + " is not ready"));
+        if (owner == null || !owner.live) {
+            return Future.failedFuture(new Unavailable(owner == null ? "no workers" : owner.url() + " is not live"));
         }
         byte[] body = Json.items(batch, sub, sub.length);
         return client.postItems(owner, body).compose(reply -> {
@@ -109,8 +109,8 @@ final class Forwarder {
     private Future<Long> count(String tenant, int partition, long deadline, long backoff) {
         WorkerHandle owner = routing.get().owner(partition);
         Future<Long> attempt;
-        if (owner == null || !owner.ready) {
-            attempt = Future.failedFuture(new Unavailable(owner == null ? "no workers" : owner.url() + " is not ready"));
+        if (owner == null || !owner.live) {
+            attempt = Future.failedFuture(new Unavailable(owner == null ? "no workers" : owner.url() + " is not live"));
         } else {
             attempt = client.count(owner, tenant).compose(reply -> {
                 if (reply.status() == 200) {

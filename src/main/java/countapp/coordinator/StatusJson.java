@@ -6,7 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The coordinator's {@code GET /} answer: its workers and the partition table. */
+/**
+ * The coordinator's {@code GET /} answer: its workers and the partition table. {@code settled} is true
+ * when every partition's owner is live and has confirmed it owns the partition.
+ */
 final class StatusJson {
     private StatusJson() {}
 
@@ -16,15 +19,23 @@ final class StatusJson {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("url", w.url());
             m.put("spawned", w.endpoint.local());
-            m.put("ready", w.ready);
+            m.put("live", w.live);
+            m.put("retiring", w.retiring);
             m.put("pid", w.pid() < 0 ? null : w.pid());
-            m.put("partitions", w.assigned);
+            m.put("partitions", w.owned);
             workers.add(m);
+        }
+        Routing table = supervisor.routing();
+        boolean settled = true;
+        for (int p = 0; p < table.partitions(); p++) {
+            WorkerHandle owner = table.owner(p);
+            settled &= owner != null && owner.live && owner.owned.contains(p);
         }
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("status", "ok");
+        doc.put("settled", settled);
         doc.put("workers", workers);
-        doc.put("partitions", supervisor.routing().ownerUrls());
+        doc.put("partitions", table.ownerUrls());
         return Json.write(doc);
     }
 }

@@ -1,9 +1,10 @@
 package countapp.coordinator;
 
 import countapp.config.Config;
+import countapp.config.WorkerEndpoint;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,40 +14,61 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Spawns, watches and reconciles the workers.
+ * Spawns, watches and reconciles the workers, and owns the partition table.
  *
- * <p>Design: one thread ({@code supervisor}) owns every worker's state; process exits and timers only
- * enqueue work onto it, so no locks are needed. Each round it health-checks every worker and, where a
- * worker does not own exactly the partitions the routing table gives it (a fresh spawn, a restarted remote
- * worker), pushes the assignment. A worker is routed to only once that succeeded ({@code ready}). A local
- * worker that exits is respawned with exponential backoff.
+ * <p>Design: one thread ({@code supervisor}) owns all worker state; process exits, HTTP answers and
+ * timers only enqueue work onto it, so there are no locks. Each round it
+ * <ol>
+ *   <li>health-checks every worker concurrently: a worker is live while it answers; two misses in a row
+ *       (or its process exiting) make it not live;</li>
+ *   <li>SIGKILLs a spawned worker that stayed unresponsive for {@link #stallLimit()}, so a stalled
+ *       process cannot hold its partitions' RocksDB locks forever (it is then respawned);</li>
+ *   <li>computes the table by rendezvous hashing over the live workers and swaps it whole when it
+ *       changes: a dead worker's partitions move to the survivors, a returning one takes its own back;</li>
+ *   <li>pushes each live worker the partitions it should own, releases first: a worker is given a
+ *       partition only once no other live worker reports owning it. A stalled (not live) former owner may
+ *       still hold one; the new owner's open then waits on the partition's LOCK file, which fences it.</li>
+ * </ol>
+ * Requests follow the table; one sent to a worker that does not own the partition (yet) is answered 421
+ * and retried by the {@link Forwarder}, so a moving partition costs latency, not errors.
  */
 final class Supervisor {
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
-    private static final Duration STARTUP_POLL = Duration.ofMillis(100);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    private static final long FAST_ROUND_MS = 100;
+    private static final long MAX_BACKOFF_MS = 10_000;
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
+    private static final int MISSES_BEFORE_DOWN = 2;
 
-    private final Config config;
+    private final int partitions;
     private final WorkerClient client;
     private final WorkerLauncher launcher = new WorkerLauncher();
+    private final LongSupplier clock;
+    /** Supervisor thread only. */
     private final Map<String, WorkerHandle> workers = new LinkedHashMap<>();
+    /** Snapshot of {@link #workers} for other threads. */
+    private volatile List<WorkerHandle> view = List.of();
     private final AtomicReference<Routing> routing = new AtomicReference<>();
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "supervisor");
         t.setDaemon(true);
         return t;
     });
+    private volatile Config config;
     private volatile boolean stopping;
+    private boolean roundScheduled;
 
-    Supervisor(Config config, int partitions, WorkerClient client) {
+    Supervisor(Config config, int partitions, WorkerClient client, LongSupplier clockMillis) {
         this.config = config;
+        this.partitions = partitions;
         this.client = client;
+        this.clock = clockMillis;
         config.workers().forEach(e -> workers.put(e.url(), new WorkerHandle(e)));
+        view = List.copyOf(workers.values());
         routing.set(Routing.of(partitions, workers.values()));
     }
 
@@ -54,8 +76,12 @@ final class Supervisor {
         return routing.get();
     }
 
-    Collection<WorkerHandle> workers() {
-        return workers.values();
+    List<WorkerHandle> workers() {
+        return view;
+    }
+
+    Config config() {
+        return config;
     }
 
     /** Spawns the local workers and starts reconciling; returns at once. */
@@ -65,23 +91,63 @@ final class Supervisor {
                 if (w.endpoint.local()) {
                     spawn(w);
                 } else {
-                    LOG.info("remote worker {}: health-checked and routed to, not spawned", w.url());
+                    LOG.info("remote worker {}: health-checked and routed to, never spawned", w.url());
                 }
             }
-            reconcileRound();
+            round();
+        });
+    }
+
+    /** Applies a reloaded config: spawns added workers, retires removed ones, takes new intervals. */
+    void apply(Config fresh) {
+        thread.execute(() -> {
+            Config old = config;
+            config = fresh;
+            Set<String> wanted = new HashSet<>();
+            for (WorkerEndpoint e : fresh.workers()) {
+                wanted.add(e.url());
+                WorkerHandle w = workers.get(e.url());
+                if (w == null) {
+                    w = new WorkerHandle(e);
+                    workers.put(e.url(), w);
+                    LOG.info("config: worker {} added", e.url());
+                    if (e.local()) {
+                        spawn(w);
+                    }
+                } else if (w.retiring) {
+                    w.retiring = false;
+                    LOG.info("config: worker {} is back in the config; keeping it", e.url());
+                }
+            }
+            for (WorkerHandle w : workers.values()) {
+                if (!wanted.contains(w.url()) && !w.retiring) {
+                    w.retiring = true;
+                    LOG.info("config: worker {} removed; moving its partitions away before stopping it", w.url());
+                }
+            }
+            view = List.copyOf(workers.values());
+            if (!fresh.healthCheck().equals(old.healthCheck())) {
+                LOG.info("config: health_check is now {} ms", fresh.healthCheck().toMillis());
+            }
+            if (fresh.listen() != old.listen() || !fresh.database().equals(old.database())) {
+                LOG.warn("config: listen and database changes take effect only after a restart");
+            }
+            round();
         });
     }
 
     private void spawn(WorkerHandle w) {
         w.respawnScheduled = false;
-        if (stopping) {
+        if (stopping || w.retiring || workers.get(w.url()) != w) {
             return;
         }
         try {
             Process p = launcher.launch(w.endpoint, config);
             w.process = p;
-            w.ready = false;
-            LOG.info("spawned worker {} (pid {}), log {}", w.url(), p.pid(), WorkerLauncher.logFile(w.endpoint, config));
+            w.live = false;
+            w.healthFailures = 0;
+            w.spawnedAtMillis = clock.getAsLong();
+            LOG.info("🔮 spawned worker {} (pid {}), log {}", w.url(), p.pid(), WorkerLauncher.logFile(w.endpoint, config));
             p.onExit().thenAccept(exited -> thread.execute(() -> onExit(w, exited)));
         } catch (Exception e) {
             LOG.error("cannot spawn worker {}: {}", w.url(), e.toString());
@@ -93,141 +159,281 @@ final class Supervisor {
         if (w.process != exited) {
             return;
         }
-        w.ready = false;
         w.process = null;
+        w.live = false;
+        w.owned = Set.of(); // a dead process holds no partition locks
+        w.pushing = null;
         if (stopping) {
-            LOG.info("worker {} (pid {}) stopped with exit code {}", w.url(), exited.pid(), exited.exitValue());
+            LOG.info("worker {} (pid {}) stopped, exit code {}", w.url(), exited.pid(), exited.exitValue());
             return;
         }
-        LOG.warn("worker {} (pid {}) exited with code {} (see {})", w.url(), exited.pid(), exited.exitValue(),
-                WorkerLauncher.logFile(w.endpoint, config));
+        if (w.retiring) {
+            LOG.info("worker {} (pid {}) stopped after removal, exit code {}", w.url(), exited.pid(), exited.exitValue());
+            forget(w);
+            return;
+        }
+        LOG.warn("worker {} (pid {}) exited with code {} (see {}); its partitions move to live workers", w.url(),
+                exited.pid(), exited.exitValue(), WorkerLauncher.logFile(w.endpoint, config));
         scheduleRespawn(w);
+        round();
     }
 
     private void scheduleRespawn(WorkerHandle w) {
-        if (stopping || w.respawnScheduled) {
+        if (stopping || w.respawnScheduled || w.retiring) {
             return;
         }
-        long delayMs = Math.min(MAX_BACKOFF.toMillis(), 250L << Math.min(w.spawnFailures, 10));
+        long delayMs = Math.min(MAX_BACKOFF_MS, 250L << Math.min(w.spawnFailures, 10));
         w.spawnFailures++;
         w.respawnScheduled = true;
         LOG.info("respawning worker {} in {} ms", w.url(), delayMs);
         thread.schedule(() -> spawn(w), delayMs, TimeUnit.MILLISECONDS);
     }
 
-    /** One health-and-assignment pass over every worker, then the next one is scheduled. */
-    private void reconcileRound() {
+    /** Schedules a round soon, coalescing requests so at most one is pending. */
+    private void round() {
+        if (!roundScheduled && !stopping) {
+            roundScheduled = true;
+            thread.execute(this::runRound);
+        }
+    }
+
+    private void runRound() {
+        roundScheduled = false;
         if (stopping) {
             return;
         }
-        Routing table = routing.get();
-        for (WorkerHandle w : workers.values()) {
-            try {
-                reconcile(w, table);
-            } catch (RuntimeException e) {
-                LOG.warn("reconciling worker {} failed: {}", w.url(), e.toString());
-            }
-        }
-        boolean allReady = workers.values().stream().allMatch(w -> w.ready);
-        Duration next = allReady ? config.healthCheck() : min(STARTUP_POLL, config.healthCheck());
-        thread.schedule(this::reconcileRound, next.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void reconcile(WorkerHandle w, Routing table) {
-        if (w.endpoint.local() && w.process == null) {
-            return; // waiting for a respawn
-        }
-        WorkerClient.Reply health;
+        boolean settled;
         try {
-            health = client.health(w).toCompletionStage().toCompletableFuture().get(3, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            healthFailed(w, e.getCause() == null ? e.toString() : e.getCause().getMessage());
-            return;
+            checkHealth();
+            killStalled();
+            updateRouting();
+            settled = pushAssignments();
+            retire();
+        } catch (RuntimeException e) {
+            LOG.error("supervisor round failed; retrying", e);
+            settled = false;
         }
-        if (health.status() != 200) {
-            healthFailed(w, "status " + health.status());
-            return;
+        long next = settled ? config.healthCheck().toMillis() : Math.min(FAST_ROUND_MS, config.healthCheck().toMillis());
+        thread.schedule(this::round, next, TimeUnit.MILLISECONDS);
+    }
+
+    private void checkHealth() {
+        List<WorkerHandle> targets = new ArrayList<>();
+        List<java.util.concurrent.CompletableFuture<WorkerClient.Reply>> replies = new ArrayList<>();
+        for (WorkerHandle w : workers.values()) {
+            if (w.endpoint.local() && w.process == null) {
+                continue; // waiting for a respawn
+            }
+            targets.add(w);
+            replies.add(client.health(w, healthTimeoutMs()).toCompletionStage().toCompletableFuture());
         }
-        w.consecutiveFailures = 0;
-        w.lastHealthyNanos = System.nanoTime();
-        Set<Integer> wanted = table.partitionsOf(w);
-        Set<Integer> owned = ownedPartitions(health);
-        if (!owned.equals(wanted)) {
-            w.ready = false;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(healthTimeoutMs() + 50);
+        for (int i = 0; i < targets.size(); i++) {
+            WorkerHandle w = targets.get(i);
+            WorkerClient.Reply reply = null;
+            String why;
             try {
-                WorkerClient.Reply reply = client.assign(w, wanted).toCompletionStage().toCompletableFuture()
-                        .get(60, TimeUnit.SECONDS);
-                if (reply.status() != 200) {
-                    LOG.warn("worker {} refused partitions {}: {}", w.url(), wanted, reply.text());
-                    return;
-                }
-            } catch (Exception e) {
-                LOG.warn("assigning partitions to worker {} failed: {}", w.url(), e.toString());
+                reply = replies.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                why = reply.status() == 200 ? null : "status " + reply.status();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return;
+            } catch (Exception e) {
+                why = e.getCause() == null ? e.toString() : e.getCause().toString();
             }
-            LOG.info("worker {} owns partitions {}", w.url(), wanted);
-        }
-        w.assigned = wanted;
-        if (!w.ready) {
-            w.ready = true;
-            w.spawnFailures = 0;
-            LOG.info("worker {} is ready", w.url());
-        }
-    }
-
-    private void healthFailed(WorkerHandle w, String why) {
-        w.consecutiveFailures++;
-        if (w.ready && w.consecutiveFailures >= 2) {
-            w.ready = false;
-            LOG.warn("worker {} failed {} health checks ({}); not routing to it", w.url(), w.consecutiveFailures, why);
-        }
-    }
-
-    private static Set<Integer> ownedPartitions(WorkerClient.Reply health) {
-        String text = health.text();
-        int start = text.indexOf("\"partitions\":[");
-        Set<Integer> set = new TreeSet<>();
-        if (start < 0) {
-            return set;
-        }
-        int from = start + "\"partitions\":[".length();
-        String list = text.substring(from, text.indexOf(']', from));
-        for (String part : list.split(",")) {
-            if (!part.isBlank()) {
-                set.add(Integer.parseInt(part.trim()));
+            if (why == null) {
+                healthy(w, reply);
+            } else {
+                unhealthy(w, why);
             }
         }
-        return set;
     }
 
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
+    private long healthTimeoutMs() {
+        return Math.max(250, Math.min(2000, config.healthCheck().toMillis()));
+    }
+
+    private void healthy(WorkerHandle w, WorkerClient.Reply reply) {
+        w.healthFailures = 0;
+        w.lastHealthyMillis = clock.getAsLong();
+        if (w.pushing == null) {
+            w.owned = WorkerClient.partitions(reply);
+        }
+        if (!w.live) {
+            w.live = true;
+            LOG.info("worker {} is live", w.url());
+        }
+    }
+
+    private void unhealthy(WorkerHandle w, String why) {
+        w.healthFailures++;
+        if (w.live && w.healthFailures >= MISSES_BEFORE_DOWN) {
+            w.live = false;
+            LOG.warn("worker {} missed {} health checks ({}); moving its partitions to live workers", w.url(),
+                    w.healthFailures, why);
+        }
+    }
+
+    /** How long a spawned worker may stay unresponsive before it is killed: 5 checks, at least 3 s. */
+    private long stallLimit() {
+        return Math.max(3000, 5 * config.healthCheck().toMillis());
+    }
+
+    private void killStalled() {
+        long now = clock.getAsLong();
+        for (WorkerHandle w : workers.values()) {
+            Process p = w.process;
+            if (p == null || w.live || w.healthFailures < MISSES_BEFORE_DOWN) {
+                continue;
+            }
+            long since = Math.max(w.lastHealthyMillis, w.spawnedAtMillis);
+            // A fresh spawn gets a longer grace: the JVM and RocksDB must start first.
+            long limit = w.lastHealthyMillis >= w.spawnedAtMillis ? stallLimit() : Math.max(stallLimit(), 60_000);
+            if (now - since > limit) {
+                LOG.warn("worker {} (pid {}) unresponsive for {} ms; killing it so its partitions can move", w.url(),
+                        p.pid(), now - since);
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private void updateRouting() {
+        List<WorkerHandle> candidates = new ArrayList<>();
+        for (WorkerHandle w : workers.values()) {
+            if (w.live && !w.retiring) {
+                candidates.add(w);
+            }
+        }
+        if (candidates.isEmpty()) {
+            return; // nothing to route to: keep the table; requests wait for a worker to come back
+        }
+        Routing current = routing.get();
+        Routing next = Routing.of(partitions, candidates);
+        if (!next.ownerUrls().equals(current.ownerUrls())) {
+            int moved = 0;
+            for (int p = 0; p < partitions; p++) {
+                if (next.owner(p) != current.owner(p)) {
+                    moved++;
+                }
+            }
+            routing.set(next);
+            LOG.info("partition table changed: {} of {} partitions move; owners now {}", moved, partitions,
+                    describe(candidates));
+        }
+    }
+
+    private static String describe(List<WorkerHandle> workers) {
+        List<String> urls = new ArrayList<>();
+        workers.forEach(w -> urls.add(w.url()));
+        return urls.toString();
+    }
+
+    /** Sends each live worker its next assignment; true when every live worker already has its own. */
+    private boolean pushAssignments() {
+        Routing table = routing.get();
+        boolean settled = true;
+        for (WorkerHandle w : workers.values()) {
+            if (!w.live) {
+                settled &= !w.retiring;
+                continue;
+            }
+            Set<Integer> wanted = w.retiring ? Set.of() : table.partitionsOf(w);
+            if (wanted.equals(w.owned) && w.pushing == null) {
+                continue;
+            }
+            settled = false;
+            Set<Integer> target = new TreeSet<>(wanted);
+            target.removeAll(ownedByOtherLiveWorkers(w)); // gain a partition only once released
+            if (target.equals(w.owned) || target.equals(w.pushing)) {
+                continue;
+            }
+            push(w, target);
+        }
+        return settled;
+    }
+
+    private Set<Integer> ownedByOtherLiveWorkers(WorkerHandle self) {
+        Set<Integer> owned = new HashSet<>();
+        for (WorkerHandle w : workers.values()) {
+            if (w != self && w.live) {
+                owned.addAll(w.owned);
+                if (w.pushing != null) {
+                    owned.addAll(w.pushing);
+                }
+            }
+        }
+        return owned;
+    }
+
+    private void push(WorkerHandle w, Set<Integer> target) {
+        w.pushing = target;
+        client.assign(w, target).onComplete(ar -> thread.execute(() -> {
+            if (w.pushing != target) {
+                return; // superseded, or the process died meanwhile
+            }
+            w.pushing = null;
+            if (ar.succeeded() && ar.result().status() == 200) {
+                w.owned = WorkerClient.partitions(ar.result());
+                LOG.info("worker {} owns partitions {}", w.url(), w.owned);
+            } else {
+                String why = ar.succeeded() ? ar.result().text() : ar.cause().toString();
+                LOG.warn("worker {} did not take partitions {}: {}", w.url(), target, why);
+            }
+            round();
+        }));
+    }
+
+    /** Stops removed workers once their partitions have moved away. */
+    private void retire() {
+        for (WorkerHandle w : new ArrayList<>(workers.values())) {
+            if (!w.retiring || w.killSent) {
+                continue;
+            }
+            boolean released = w.owned.isEmpty() && w.pushing == null;
+            if (w.live && !released) {
+                continue;
+            }
+            LOG.info("stopping removed worker {} (graceful /kill)", w.url());
+            w.killSent = true;
+            client.kill(w);
+            if (w.process == null) {
+                forget(w);
+            } else {
+                Process p = w.process;
+                w.live = false;
+                thread.schedule(() -> {
+                    if (p.isAlive()) {
+                        LOG.warn("removed worker {} (pid {}) did not stop; killing it", w.url(), p.pid());
+                        p.destroyForcibly();
+                    }
+                }, STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void forget(WorkerHandle w) {
+        if (workers.get(w.url()) == w) {
+            workers.remove(w.url());
+            view = List.copyOf(workers.values());
+        }
     }
 
     /** Stops every spawned worker: SIGTERM (a graceful drain), then SIGKILL after a grace period. */
     void stop() {
         stopping = true;
         List<Process> processes = new ArrayList<>();
-        try {
-            thread.submit(() -> workers.values().forEach(w -> {
-                if (w.process != null) {
-                    processes.add(w.process);
-                }
-            })).get(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            LOG.warn("supervisor did not answer; stopping the workers it knows of", e);
+        for (WorkerHandle w : view) {
+            Process p = w.process;
+            if (p != null) {
+                processes.add(p);
+            }
         }
         thread.shutdownNow();
-        for (Process p : processes) {
-            p.destroy();
-        }
+        processes.forEach(Process::destroy);
         long deadline = System.nanoTime() + STOP_GRACE.toNanos();
         for (Process p : processes) {
             try {
-                long left = Math.max(0, deadline - System.nanoTime());
-                if (!p.waitFor(left, TimeUnit.NANOSECONDS)) {
+                if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                     LOG.warn("worker pid {} did not stop within {} s; killing it", p.pid(), STOP_GRACE.toSeconds());
                     p.destroyForcibly();
                 }

@@ -12,6 +12,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Talks to workers over pooled keep-alive HTTP/1.1 connections. Every call fails (never hangs) on a
@@ -19,7 +20,7 @@ import java.util.Set;
  */
 final class WorkerClient {
     private static final long CONNECT_TIMEOUT_MS = 1000;
-    private static final long REQUEST_TIMEOUT_MS = 10_000;
+    private static final long REQUEST_TIMEOUT_MS = 5_000;
     private static final long CONTROL_TIMEOUT_MS = 60_000;
 
     private final HttpClient http;
@@ -37,8 +38,31 @@ final class WorkerClient {
         }
     }
 
-    Future<Reply> health(WorkerHandle w) {
-        return call(w, HttpMethod.GET, "/", null, 2000);
+    Future<Reply> health(WorkerHandle w, long timeoutMs) {
+        return call(w, HttpMethod.GET, "/", null, timeoutMs);
+    }
+
+    /** Asks a worker to stop gracefully; the answer does not matter (it may be gone already). */
+    void kill(WorkerHandle w) {
+        call(w, HttpMethod.POST, "/kill", null, CONTROL_TIMEOUT_MS);
+    }
+
+    /** The {@code "partitions":[…]} list of a worker's health or assignment answer. */
+    static Set<Integer> partitions(Reply reply) {
+        String text = reply.text();
+        String key = "\"partitions\":[";
+        int start = text.indexOf(key);
+        Set<Integer> set = new TreeSet<>();
+        if (start < 0) {
+            return set;
+        }
+        int from = start + key.length();
+        for (String part : text.substring(from, text.indexOf(']', from)).split(",")) {
+            if (!part.isBlank()) {
+                set.add(Integer.parseInt(part.trim()));
+            }
+        }
+        return set;
     }
 
     Future<Reply> assign(WorkerHandle w, Set<Integer> partitions) {
@@ -67,7 +91,7 @@ final class WorkerClient {
                 .setPort(w.endpoint.port())
                 .setURI(uri)
                 .setConnectTimeout(CONNECT_TIMEOUT_MS)
-                .setIdleTimeout(timeoutMs);
+                .setTimeout(timeoutMs);
         if (body != null) {
             options.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
         }

@@ -40,8 +40,9 @@ final class RocksPartition implements Partition, Runnable {
     private final int id;
     private final RocksDB db;
     private final Options dbOptions;
-    private final WriteOptions writeOptions;
-    private final boolean syncEveryWrite;
+    private final WriteOptions asyncWrites = new WriteOptions().setSync(false);
+    private final WriteOptions syncedWrites = new WriteOptions().setSync(true);
+    private volatile boolean syncEveryWrite;
     private final BlockingQueue<Command> queue;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final Thread writer;
@@ -53,8 +54,7 @@ final class RocksPartition implements Partition, Runnable {
         this.id = id;
         this.db = db;
         this.dbOptions = dbOptions;
-        this.syncEveryWrite = options.syncEveryWrite();
-        this.writeOptions = new WriteOptions().setSync(syncEveryWrite);
+        this.syncEveryWrite = options.persistInterval().isZero();
         this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
         this.writer = new Thread(this, "partition-" + id + "-writer");
         this.writer.setDaemon(true);
@@ -64,6 +64,10 @@ final class RocksPartition implements Partition, Runnable {
     @Override
     public int id() {
         return id;
+    }
+
+    void setSyncEveryWrite(boolean sync) {
+        syncEveryWrite = sync;
     }
 
     boolean isOpen() {
@@ -226,7 +230,7 @@ final class RocksPartition implements Partition, Runnable {
                 batch.put(countKey, KeyCodec.encodeCount(current + e.getValue()));
             }
             if (batch.count() > 0) {
-                db.write(writeOptions, batch);
+                db.write(syncEveryWrite ? syncedWrites : asyncWrites, batch);
             }
         } catch (RocksDBException | RuntimeException e) {
             StoreException error = storeError("write", e);
@@ -275,7 +279,8 @@ final class RocksPartition implements Partition, Runnable {
         } catch (RocksDBException e) {
             LOG.error("partition {}: close failed: {}", id, e.getMessage());
         }
-        writeOptions.close();
+        asyncWrites.close();
+        syncedWrites.close();
         dbOptions.close();
         LOG.info("partition {} closed", id);
         closed.complete(null);

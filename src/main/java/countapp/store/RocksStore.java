@@ -6,10 +6,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
@@ -40,15 +42,20 @@ public final class RocksStore implements Store {
     }
 
     private final Path root;
-    private final StoreOptions options;
+    private final int partitions;
+    /** Replaced whole by {@link #setPersistInterval}; read by opens and the WAL syncer. */
+    private volatile StoreOptions options;
+    private ScheduledFuture<?> syncTask; // guarded by this
+    private long syncTick; // only touched by the wal-syncer thread
     private final Cache blockCache;
     private final WriteBufferManager writeBufferManager;
     private final ScheduledExecutorService walSyncer;
     /** Open partitions; written by open/close callers, read by the WAL syncer. */
     private final Map<Integer, RocksPartition> open = new ConcurrentHashMap<>();
 
-    public RocksStore(Path root, StoreOptions options) {
+    public RocksStore(Path root, int partitions, StoreOptions options) {
         this.root = root;
+        this.partitions = partitions;
         this.options = options;
         this.blockCache = new LRUCache(options.blockCacheBytes());
         this.writeBufferManager = new WriteBufferManager(options.writeBufferBytes(), blockCache);
@@ -57,14 +64,40 @@ public final class RocksStore implements Store {
             t.setDaemon(true);
             return t;
         });
-        if (!options.syncEveryWrite()) {
-            long periodMs = Math.max(1, options.persistInterval().toMillis());
-            walSyncer.scheduleAtFixedRate(this::syncAll, periodMs, periodMs, TimeUnit.MILLISECONDS);
+        scheduleWalSync();
+    }
+
+    /**
+     * Staggered persistence: instead of syncing every WAL at once each interval, one tick per
+     * {@code interval / partitions} syncs the next partition, so fsync work is spread evenly over the
+     * interval (and, since partitions are spread over workers, over the workers too).
+     */
+    private synchronized void scheduleWalSync() {
+        if (syncTask != null) {
+            syncTask.cancel(false);
+            syncTask = null;
         }
+        Duration interval = options.persistInterval();
+        if (interval.isZero()) {
+            return;
+        }
+        long tickMicros = Math.max(1000, interval.toNanos() / 1000 / partitions);
+        syncTask = walSyncer.scheduleAtFixedRate(this::syncNext, tickMicros, tickMicros, TimeUnit.MICROSECONDS);
     }
 
     @Override
-    public Partition open(int partition, Duration timeout) {
+    public void setPersistInterval(Duration interval) {
+        StoreOptions updated = options.withPersistInterval(interval);
+        options = updated;
+        for (RocksPartition p : open.values()) {
+            p.setSyncEveryWrite(interval.isZero());
+        }
+        scheduleWalSync();
+        LOG.info("worker_persist is now {} ms", interval.toMillis());
+    }
+
+    @Override
+    public Partition open(int partition, Duration timeout, BooleanSupplier stillWanted) {
         RocksPartition existing = open.get(partition);
         if (existing != null && existing.isOpen()) {
             return existing;
@@ -87,6 +120,9 @@ public final class RocksStore implements Store {
                 boolean locked = e.getMessage() != null && e.getMessage().contains("lock");
                 if (!locked || System.nanoTime() > deadline) {
                     throw new StoreException("cannot open partition " + partition + " at " + dir + ": " + e.getMessage(), e);
+                }
+                if (!stillWanted.getAsBoolean()) {
+                    throw new StoreException("partition " + partition + " was assigned elsewhere while waiting for its lock");
                 }
                 LOG.info("partition {} is still held by another process; retrying in {} ms", partition, backoffMs);
                 sleep(backoffMs);
@@ -121,8 +157,9 @@ public final class RocksStore implements Store {
                 .setKeepLogFileNum(2);
     }
 
-    private void syncAll() {
-        for (RocksPartition p : open.values()) {
+    private void syncNext() {
+        RocksPartition p = open.get((int) (syncTick++ % partitions));
+        if (p != null) {
             p.requestWalSync();
         }
     }

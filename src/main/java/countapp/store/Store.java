@@ -1,6 +1,7 @@
 package countapp.store;
 
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 
 /**
  * A durable set of (tenant, id) pairs, split into partitions. Both backends implement this; the worker
@@ -11,7 +12,18 @@ public interface Store extends AutoCloseable {
      * Opens a partition for exclusive use by this process, waiting up to {@code timeout} while another
      * process still holds it (the previous owner flushing and closing).
      */
-    Partition open(int partition, Duration timeout) throws StoreException;
+    default Partition open(int partition, Duration timeout) throws StoreException {
+        return open(partition, timeout, () -> true);
+    }
+
+    /**
+     * As {@link #open(int, Duration)}, but gives up early, with a {@link StoreException}, as soon as
+     * {@code stillWanted} turns false (the partition was assigned elsewhere while this process waited).
+     */
+    Partition open(int partition, Duration timeout, BooleanSupplier stillWanted) throws StoreException;
+
+    /** Changes how long an acknowledged write may stay only in the OS page cache (0 = fsync every write). */
+    void setPersistInterval(Duration interval);
 
     /** Closes every partition still open (draining and persisting each), then the shared resources. */
     @Override

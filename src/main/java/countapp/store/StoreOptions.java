@@ -22,7 +22,7 @@ public record StoreOptions(Duration persistInterval, long blockCacheBytes, long 
         }
     }
 
-    boolean syncEveryWrite() {
-        return persistInterval.isZero();
+    StoreOptions withPersistInterval(Duration interval) {
+        return new StoreOptions(interval, blockCacheBytes, writeBufferBytes, queueCapacity);
     }
 }

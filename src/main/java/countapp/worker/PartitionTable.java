@@ -33,6 +33,8 @@ final class PartitionTable {
     private final Store store;
     private final Duration openTimeout;
     private final AtomicReferenceArray<Slot> slots;
+    /** The newest assignment received; written by request threads, read by the control thread. */
+    private volatile Set<Integer> desired = Set.of();
     private final ExecutorService control = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "partition-control");
         t.setDaemon(true);
@@ -74,7 +76,9 @@ final class PartitionTable {
 
     /**
      * Makes {@code wanted} the set of owned partitions: releases the others, then opens the missing ones.
-     * Completes with the partitions active afterwards, or fails naming those that could not be opened.
+     * The newest assignment wins at once: an open still waiting for another process to let go of a
+     * partition gives up as soon as a later assignment no longer wants it. Completes with the partitions
+     * active afterwards, or fails naming those that could not be opened.
      */
     CompletableFuture<Set<Integer>> assign(Set<Integer> wanted) {
         for (int p : wanted) {
@@ -83,47 +87,51 @@ final class PartitionTable {
                         "partition " + p + " does not exist (0.." + (slots.length() - 1) + ")"));
             }
         }
-        return CompletableFuture.supplyAsync(() -> {
-            List<Integer> release = new ArrayList<>();
-            for (int p = 0; p < slots.length(); p++) {
-                if (slots.get(p).state() == PartitionState.ACTIVE && !wanted.contains(p)) {
-                    release.add(p);
-                }
+        desired = Set.copyOf(wanted);
+        return CompletableFuture.supplyAsync(this::converge, control);
+    }
+
+    /** Moves towards the newest {@link #desired} set; runs on the control thread. */
+    private Set<Integer> converge() {
+        List<Integer> release = new ArrayList<>();
+        for (int p = 0; p < slots.length(); p++) {
+            if (slots.get(p).state() == PartitionState.ACTIVE && !desired.contains(p)) {
+                release.add(p);
             }
-            releaseAll(release);
-            List<String> failures = new ArrayList<>();
-            for (int p : wanted) {
-                if (slots.get(p).state() == PartitionState.CLOSED) {
-                    try {
-                        open(p);
-                    } catch (StoreException e) {
+        }
+        releaseAll(release);
+        List<String> failures = new ArrayList<>();
+        for (int p : new TreeSet<>(desired)) {
+            if (slots.get(p).state() == PartitionState.CLOSED && desired.contains(p)) {
+                try {
+                    open(p);
+                } catch (StoreException e) {
+                    if (desired.contains(p)) {
                         failures.add(e.getMessage());
                     }
                 }
             }
-            if (!failures.isEmpty()) {
-                throw new StoreException(String.join("; ", failures));
-            }
-            return owned();
-        }, control);
+        }
+        if (!failures.isEmpty()) {
+            throw new StoreException(String.join("; ", failures));
+        }
+        return owned();
     }
 
     /** Releases every partition: queued work finishes and is persisted first. */
     CompletableFuture<Void> releaseAll() {
-        return CompletableFuture.runAsync(() -> {
-            List<Integer> all = new ArrayList<>(owned());
-            releaseAll(all);
-        }, control);
+        desired = Set.of();
+        return CompletableFuture.runAsync(() -> releaseAll(new ArrayList<>(owned())), control);
     }
 
     private void open(int p) {
         move(p, PartitionState.OPENING, null);
         try {
-            Partition partition = store.open(p, openTimeout);
+            Partition partition = store.open(p, openTimeout, () -> desired.contains(p));
             move(p, PartitionState.ACTIVE, partition);
         } catch (StoreException e) {
             move(p, PartitionState.CLOSED, null);
-            LOG.error("cannot open partition {}: {}", p, e.getMessage());
+            LOG.warn("partition {} not opened: {}", p, e.getMessage());
             throw e;
         }
     }

@@ -3,6 +3,8 @@ package countapp.worker;
 import countapp.api.HttpVerticle;
 import countapp.api.Limits;
 import countapp.config.Config;
+import countapp.config.ConfigException;
+import countapp.config.ConfigLoader;
 import countapp.store.DatabaseMeta;
 import countapp.store.RocksStore;
 import countapp.store.StoreOptions;
@@ -38,8 +40,10 @@ public final class Worker {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
-    private final ScheduledExecutorService parentWatch = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "parent-watch");
+    /** The config in force; replaced whole by a successful reload on the housekeeping thread. */
+    private volatile Config config;
+    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "housekeeping");
         t.setDaemon(true);
         return t;
     });
@@ -55,9 +59,9 @@ public final class Worker {
 
     private Worker(WorkerOptions options) {
         this.options = options;
-        Config config = options.config();
+        this.config = options.config();
         DatabaseMeta meta = DatabaseMeta.loadOrCreate(config.database(), config.partitions());
-        this.store = new RocksStore(config.database(), StoreOptions.defaults(config.workerPersist()));
+        this.store = new RocksStore(config.database(), meta.partitions(), StoreOptions.defaults(config.workerPersist()));
         this.table = new PartitionTable(store, meta.partitions(), OPEN_TIMEOUT);
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     }
@@ -83,11 +87,13 @@ public final class Worker {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop("a termination signal").join(), "shutdown"));
         if (options.parentPid() > 0) {
-            parentWatch.scheduleWithFixedDelay(this::checkParent, 1, 1, TimeUnit.SECONDS);
+            housekeeping.scheduleWithFixedDelay(this::checkParent, 1, 1, TimeUnit.SECONDS);
         }
+        long reloadMs = config.configCheck().toMillis();
+        housekeeping.scheduleWithFixedDelay(this::reloadConfig, reloadMs, reloadMs, TimeUnit.MILLISECONDS);
         LOG.info("worker up on {}:{} (pid {}, database {}, {} partitions, worker_persist {} ms)", options.bind(),
-                options.port(), ProcessHandle.current().pid(), options.config().database(), table.partitions(),
-                options.config().workerPersist().toMillis());
+                options.port(), ProcessHandle.current().pid(), config.database(), table.partitions(),
+                config.workerPersist().toMillis());
     }
 
     int port() {
@@ -112,7 +118,7 @@ public final class Worker {
             return stopped;
         }
         LOG.info("stopping worker on port {} ({}): draining and closing partitions", options.port(), reason);
-        parentWatch.shutdownNow();
+        housekeeping.shutdownNow();
         table.releaseAll()
                 .thenRun(this::awaitResponses)
                 .whenComplete((v, e) -> {
@@ -152,6 +158,21 @@ public final class Worker {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             LOG.warn("HTTP server did not close cleanly: {}", e.toString());
+        }
+    }
+
+    /** Applies a changed {@code worker_persist}; a bad file keeps the config in force. */
+    private void reloadConfig() {
+        try {
+            Config fresh = ConfigLoader.load(config.source());
+            if (!fresh.workerPersist().equals(config.workerPersist())) {
+                store.setPersistInterval(fresh.workerPersist());
+            }
+            config = fresh;
+        } catch (ConfigException e) {
+            LOG.warn("config reload failed; keeping the config in force: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("config reload failed", e);
         }
     }
 

@@ -67,14 +67,20 @@ final class Cluster implements AutoCloseable {
         awaitReady();
     }
 
-    /** Waits until the coordinator reports every worker ready. */
+    /** Waits until the coordinator reports every worker live and every partition owned. */
     void awaitReady() {
-        Awaitility.await("all workers ready").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+        awaitSettled(workerPorts.size());
+    }
+
+    void awaitSettled(int liveWorkers) {
+        Awaitility.await("cluster settled with " + liveWorkers + " live workers").atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
                 .ignoreExceptions()
                 .until(() -> {
                     assertThat(coordinator.isAlive()).as("coordinator alive; log:\n%s", log()).isTrue();
                     String status = get("/").body();
-                    return !status.contains("\"ready\":false") && status.contains("\"ready\":true");
+                    int live = status.split("\"live\":true", -1).length - 1;
+                    return status.contains("\"settled\":true") && live == liveWorkers;
                 });
     }
 

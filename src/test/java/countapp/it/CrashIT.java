@@ -33,9 +33,13 @@ class CrashIT {
 
             assertThat(ack.body()).isEqualTo("{\"received\":500,\"added\":500}");
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Cluster.process(pid).isEmpty());
-            // The coordinator respawns the worker; the count waits for it rather than failing.
+            // At once: the partition fails over to the surviving worker, which opens the same data.
             assertThat(cluster.count(tenant)).isEqualTo(500);
+            // Then the respawned worker takes its partitions back once the survivor has released them.
+            cluster.awaitSettled(2);
             assertThat(cluster.workerPid(ownerPort)).isNotEqualTo(pid);
+            assertThat(ownerPort(cluster, tenant)).isEqualTo(ownerPort);
+            assertThat(cluster.count(tenant)).isEqualTo(500);
             assertThat(cluster.post(items(tenant, ids)).body()).isEqualTo("{\"received\":500,\"added\":0}");
         }
     }
