@@ -1,0 +1,81 @@
+package countapp.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Workers die or stall under load; clients must see latency, never errors, and no acknowledged item may
+ * be lost or counted twice (DESIGN guarantees 1, 2 and 4).
+ */
+class FailoverIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void twoWorkersSigkilledInTurnUnderLoad_noErrorsNoLoss() throws Exception {
+        try (Cluster cluster = Cluster.start(dir, 3, "")) {
+            SetWorkload load = new SetWorkload(cluster, "kill", 4, 6, 20).start();
+            for (int victim : List.of(cluster.workerPorts.get(0), cluster.workerPorts.get(1))) {
+                Thread.sleep(1500);
+                long pid = cluster.workerPid(victim);
+                ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Cluster.process(pid).isEmpty());
+                cluster.awaitSettled(3); // respawned and handed its partitions back
+            }
+            Thread.sleep(1500);
+
+            String figures = load.stopAndVerify();
+
+            assertThat(figures).contains("errors=0");
+        }
+    }
+
+    @Test
+    void workerPausedLongerThanHealthInterval_noErrorsNoLoss() throws Exception {
+        try (Cluster cluster = Cluster.start(dir, 3, "")) {
+            SetWorkload load = new SetWorkload(cluster, "pause", 4, 6, 20).start();
+            Thread.sleep(1500);
+            int victim = cluster.workerPorts.get(2);
+            long pid = cluster.workerPid(victim);
+
+            signal("STOP", pid);
+            Thread.sleep(2000); // eight health intervals: the worker is declared down, its partitions move
+            signal("CONT", pid);
+            Thread.sleep(500);
+            cluster.awaitSettled(3);
+            Thread.sleep(1500);
+
+            load.stopAndVerify();
+            assertThat(Cluster.process(pid)).as("a short pause is not fatal").isPresent();
+        }
+    }
+
+    @Test
+    void workerPausedBeyondStallLimit_isKilledAndRespawned_noErrorsNoLoss() throws Exception {
+        try (Cluster cluster = Cluster.start(dir, 3, "")) {
+            SetWorkload load = new SetWorkload(cluster, "stall", 4, 6, 20).start();
+            Thread.sleep(1500);
+            int victim = cluster.workerPorts.get(1);
+            long pid = cluster.workerPid(victim);
+
+            signal("STOP", pid);
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> Cluster.process(pid).isEmpty());
+            cluster.awaitSettled(3);
+            Thread.sleep(1500);
+
+            load.stopAndVerify();
+            assertThat(cluster.workerPid(victim)).isNotEqualTo(pid);
+        }
+    }
+
+    static void signal(String signal, long pid) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        assertThat(kill.waitFor()).isZero();
+    }
+}

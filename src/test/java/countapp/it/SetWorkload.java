@@ -1,0 +1,136 @@
+package countapp.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A Jepsen-style "set" workload: clients add unique items through the coordinator and remember which
+ * were sent and which acknowledged. Afterwards, for every tenant, acknowledged ≤ count ≤ sent must hold:
+ * nothing acknowledged was lost and nothing was counted that was never sent.
+ */
+final class SetWorkload {
+    private final Cluster cluster;
+    private final String prefix;
+    private final List<String> tenants;
+    private final int batch;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final List<Thread> clients = new ArrayList<>();
+    private final ConcurrentHashMap<String, Set<String>> sent = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Set<String>> acked = new ConcurrentHashMap<>();
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+    private final AtomicLong maxLatencyMs = new AtomicLong();
+    private final List<String> errorSamples = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    SetWorkload(Cluster cluster, String prefix, int clientCount, int tenantCount, int batch) {
+        this.cluster = cluster;
+        this.prefix = prefix;
+        this.batch = batch;
+        this.tenants = new ArrayList<>();
+        for (int t = 0; t < tenantCount; t++) {
+            String tenant = prefix + "-" + t;
+            tenants.add(tenant);
+            sent.put(tenant, ConcurrentHashMap.newKeySet());
+            acked.put(tenant, ConcurrentHashMap.newKeySet());
+        }
+        for (int c = 0; c < clientCount; c++) {
+            int client = c;
+            Thread t = new Thread(() -> run(client), prefix + "-client-" + c);
+            t.setDaemon(true);
+            clients.add(t);
+        }
+    }
+
+    SetWorkload start() {
+        clients.forEach(Thread::start);
+        return this;
+    }
+
+    private void run(int client) {
+        long seq = 0;
+        long deadline = System.nanoTime() + 300_000_000_000L; // bounded even if never stopped
+        while (running.get() && System.nanoTime() < deadline) {
+            List<String[]> items = new ArrayList<>(batch);
+            StringBuilder body = new StringBuilder("[");
+            for (int i = 0; i < batch; i++) {
+                String tenant = tenants.get((int) ((seq + i) % tenants.size()));
+                String id = "c" + client + "-" + seq++;
+                items.add(new String[] {tenant, id});
+                sent.get(tenant).add(id);
+                body.append(i == 0 ? "" : ",").append("{\"id\":\"").append(id).append("\",\"tenant\":\"").append(tenant).append("\"}");
+            }
+            body.append(']');
+            long start = System.nanoTime();
+            try {
+                HttpResponse<String> r = cluster.post(body.toString());
+                if (r.statusCode() == 200) {
+                    for (String[] item : items) {
+                        acked.get(item[0]).add(item[1]);
+                    }
+                } else {
+                    error(r.statusCode() + " " + r.body());
+                }
+            } catch (Exception e) {
+                error(e.toString());
+            }
+            requests.incrementAndGet();
+            maxLatencyMs.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
+        }
+    }
+
+    private void error(String what) {
+        errors.incrementAndGet();
+        if (errorSamples.size() < 5) {
+            errorSamples.add(what);
+        }
+    }
+
+    long acknowledged() {
+        return acked.values().stream().mapToLong(Set::size).sum();
+    }
+
+    /** Stops the clients, then checks acked ≤ count ≤ sent per tenant and that no request failed. */
+    String stopAndVerify() throws Exception {
+        stop();
+        long totalAcked = 0;
+        long totalSent = 0;
+        long totalCounted = 0;
+        long lost = 0;
+        long extra = 0;
+        for (String tenant : tenants) {
+            long count = cluster.count(tenant);
+            long a = acked.get(tenant).size();
+            long s = sent.get(tenant).size();
+            totalAcked += a;
+            totalSent += s;
+            totalCounted += count;
+            lost += Math.max(0, a - count);
+            extra += Math.max(0, count - s);
+        }
+        String figures = String.format("requests=%d sent=%d acked=%d counted=%d lost=%d extra=%d errors=%d max_latency_ms=%d",
+                requests.get(), totalSent, totalAcked, totalCounted, lost, extra, errors.get(), maxLatencyMs.get());
+        System.out.println("[set-workload " + prefix + "] " + figures);
+        for (String tenant : tenants) {
+            long count = cluster.count(tenant);
+            assertThat(count).as("%s: count ≥ acknowledged (%s)", tenant, figures).isGreaterThanOrEqualTo(acked.get(tenant).size());
+            assertThat(count).as("%s: count ≤ sent (%s)", tenant, figures).isLessThanOrEqualTo(sent.get(tenant).size());
+        }
+        assertThat(errors.get()).as("client-visible errors: %s (%s)", errorSamples, figures).isZero();
+        assertThat(totalAcked).as("the workload made progress").isPositive();
+        return figures;
+    }
+
+    void stop() throws InterruptedException {
+        running.set(false);
+        for (Thread t : clients) {
+            t.join(120_000);
+        }
+    }
+}
