@@ -38,7 +38,7 @@ public final class RocksStore implements Store {
     private static final Logger LOG = LoggerFactory.getLogger(RocksStore.class);
 
     static {
-        RocksDB.loadLibrary();
+        NativeLibrary.load();
     }
 
     private final Path root;
