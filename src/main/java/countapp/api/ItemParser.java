@@ -24,6 +24,11 @@ public final class ItemParser {
         if (body.length > limits.maxBodyBytes()) {
             throw tooLarge(limits);
         }
+        // Jackson accepts overlong UTF-8 forms (0xc0 0xaf reads as '/'), so different bytes could name one id.
+        int invalid = Utf8.firstInvalid(body);
+        if (invalid >= 0) {
+            throw new ApiException(400, "malformed JSON: invalid UTF-8 at byte offset " + invalid);
+        }
         try (JsonParser p = Json.FACTORY.createParser(body)) {
             return parse(p);
         } catch (StreamConstraintsException e) {

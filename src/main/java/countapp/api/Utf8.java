@@ -33,6 +33,58 @@ public final class Utf8 {
         return bytes;
     }
 
+    /**
+     * The offset of the first byte that does not start a well-formed UTF-8 sequence (RFC 3629: no overlong
+     * forms, no surrogates, nothing above U+10FFFF), or -1 when all of {@code b} is well-formed.
+     */
+    public static int firstInvalid(byte[] b) {
+        int i = 0;
+        int n = b.length;
+        while (i < n) {
+            int c = b[i] & 0xff;
+            if (c < 0x80) {
+                i++;
+                continue;
+            }
+            int length;
+            int secondMin = 0x80;
+            int secondMax = 0xbf;
+            if (c >= 0xc2 && c <= 0xdf) {
+                length = 2;
+            } else if (c >= 0xe0 && c <= 0xef) {
+                length = 3;
+                if (c == 0xe0) {
+                    secondMin = 0xa0; // below is overlong
+                } else if (c == 0xed) {
+                    secondMax = 0x9f; // above is a surrogate
+                }
+            } else if (c >= 0xf0 && c <= 0xf4) {
+                length = 4;
+                if (c == 0xf0) {
+                    secondMin = 0x90; // below is overlong
+                } else if (c == 0xf4) {
+                    secondMax = 0x8f; // above is beyond U+10FFFF
+                }
+            } else {
+                return i;
+            }
+            if (i + length > n) {
+                return i;
+            }
+            int second = b[i + 1] & 0xff;
+            if (second < secondMin || second > secondMax) {
+                return i;
+            }
+            for (int k = 2; k < length; k++) {
+                if ((b[i + k] & 0xc0) != 0x80) {
+                    return i;
+                }
+            }
+            i += length;
+        }
+        return -1;
+    }
+
     /** Strict decoding: malformed input throws instead of becoming U+FFFD. */
     public static String decode(byte[] bytes) throws CharacterCodingException {
         return StandardCharsets.UTF_8.newDecoder()

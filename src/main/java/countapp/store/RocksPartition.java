@@ -214,6 +214,13 @@ final class RocksPartition implements Partition, Runnable {
             }
         }
         long[] addedByCommand = new long[adds.size()];
+        if (keys.isEmpty()) {
+            // Adds of zero items: nothing to look up (RocksDB's multiGetAsList asserts a non-empty key list).
+            for (Add add : adds) {
+                add.result.complete(0L);
+            }
+            return;
+        }
         try (WriteBatch batch = new WriteBatch()) {
             List<byte[]> existing = db.multiGetAsList(keys);
             Map<String, Long> addedByTenant = new HashMap<>();

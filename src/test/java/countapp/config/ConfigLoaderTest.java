@@ -1,0 +1,298 @@
+package countapp.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private Path source() {
+        return dir.resolve("config.yaml");
+    }
+
+    private Config parse(String text) throws ConfigException {
+        return ConfigLoader.parse(text, source());
+    }
+
+    private String problems(String text) {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> parse(text));
+        assertThat(e).as("config must be rejected:%n%s", text).isNotNull();
+        assertThat(e.getMessage()).contains(source().toString());
+        return e.getMessage();
+    }
+
+    private static List<String> urls(Config config) {
+        return config.workers().stream().map(WorkerEndpoint::url).toList();
+    }
+
+    private static final String FULL = """
+            # CountApp configuration
+            workers:            # worker URLs, or a number N
+              - http://localhost:6001
+              - http://localhost:6002
+              - http://127.0.0.1:6003
+              - http://localhost:6004
+            database: data/db/
+            worker_logs: var/logs/
+            worker_persist: 2.5
+            config_check: 7
+            listen: 6000
+            health_check: 0.5
+            partitions: 64
+            """;
+
+    @Test
+    void parse_fileWithAllKeys_readsEveryValue() throws Exception {
+        Config c = parse(FULL);
+
+        assertThat(urls(c)).containsExactly("http://localhost:6001", "http://localhost:6002",
+                "http://127.0.0.1:6003", "http://localhost:6004");
+        assertThat(c.workers()).allSatisfy(w -> assertThat(w.local()).isTrue());
+        assertThat(c.workers().get(2).host()).isEqualTo("127.0.0.1");
+        assertThat(c.workers().get(2).port()).isEqualTo(6003);
+        assertThat(c.database()).isEqualTo(dir.resolve("data/db"));
+        assertThat(c.workerLogs()).isEqualTo(dir.resolve("var/logs"));
+        assertThat(c.workerPersist()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(c.configCheck()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(c.listen()).isEqualTo(6000);
+        assertThat(c.healthCheck()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.partitions()).isEqualTo(64);
+        assertThat(c.source()).isEqualTo(source());
+    }
+
+    @Test
+    void load_repositoryConfigFile_isValid() throws Exception {
+        Path shipped = Path.of("config.yaml");
+
+        Config c = ConfigLoader.load(shipped);
+
+        assertThat(c.workers()).isNotEmpty().allSatisfy(w -> assertThat(w.local()).isTrue());
+        assertThat(c.database()).isEqualTo(shipped.toAbsolutePath().normalize().getParent().resolve("db"));
+        assertThat(c.source()).isEqualTo(shipped.toAbsolutePath().normalize());
+    }
+
+    @Test
+    void parse_optionalKeysAbsent_usesDefaults() throws Exception {
+        Config c = parse("workers: [http://localhost:5001]\n");
+
+        assertThat(c.listen()).isEqualTo(5000);
+        assertThat(c.healthCheck()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.partitions()).isEqualTo(16);
+        assertThat(c.workerPersist()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.configCheck()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.database()).isEqualTo(dir.resolve("db"));
+        assertThat(c.workerLogs()).isEqualTo(dir.resolve("logs"));
+    }
+
+    @Test
+    void parse_workersAsNumber_givesLocalWorkersFromPort5001() throws Exception {
+        Config c = parse("workers: 3\n");
+
+        assertThat(urls(c)).containsExactly("http://localhost:5001", "http://localhost:5002", "http://localhost:5003");
+        assertThat(c.workers()).allSatisfy(w -> {
+            assertThat(w.local()).isTrue();
+            assertThat(w.host()).isEqualTo("localhost");
+        });
+        assertThat(c.workers()).extracting(WorkerEndpoint::port).containsExactly(5001, 5002, 5003);
+    }
+
+    @Test
+    void parse_relativePaths_resolveAgainstConfigFolder() throws Exception {
+        Config c = parse("workers: 1\ndatabase: ./store/../db2\nworker_logs: ../elsewhere/logs\n");
+
+        assertThat(c.database()).isEqualTo(dir.resolve("db2"));
+        assertThat(c.workerLogs()).isEqualTo(dir.getParent().resolve("elsewhere/logs"));
+    }
+
+    @Test
+    void parse_absolutePaths_keptAsGiven() throws Exception {
+        Path absolute = dir.resolve("abs/db").toAbsolutePath();
+
+        Config c = parse("workers: 1\ndatabase: " + absolute + "\n");
+
+        assertThat(c.database()).isEqualTo(absolute);
+    }
+
+    @Test
+    void parse_remoteHost_isNotLocal() throws Exception {
+        Config c = parse("workers:\n  - http://localhost:5001\n  - http://worker7.example.com:5001\n  - http://[::1]:5009\n");
+
+        assertThat(c.workers().get(0).local()).isTrue();
+        assertThat(c.workers().get(1).local()).isFalse();
+        assertThat(c.workers().get(1).host()).isEqualTo("worker7.example.com");
+        assertThat(c.workers().get(2).local()).isTrue();
+        assertThat(c.workers().get(2).host()).isEqualTo("::1");
+    }
+
+    @Test
+    void parse_urlWithUpperCaseHostAndSlash_normalised() throws Exception {
+        Config c = parse("workers: [\"HTTP://LocalHost:5001/\"]\n");
+
+        assertThat(urls(c)).containsExactly("http://localhost:5001");
+    }
+
+    @Test
+    void parse_workerPersistZero_meansSyncEveryWrite() throws Exception {
+        assertThat(parse("workers: 1\nworker_persist: 0\n").workerPersist()).isEqualTo(Duration.ZERO);
+    }
+
+    // --- errors -------------------------------------------------------------------------------------
+
+    @Test
+    void parse_unknownKey_rejectedNamingIt() {
+        assertThat(problems("workers: 1\ndatabse: db/\n")).contains("unknown key \"databse\"");
+    }
+
+    @Test
+    void parse_missingWorkers_rejected() {
+        assertThat(problems("database: db/\n")).contains("workers: missing");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ftp://localhost:5001", "localhost:5001", "http://localhost", "http://localhost:0",
+        "http://localhost:70000", "http://localhost:5001/path", "http://:5001", "not a url", "http://local host:1"})
+    void parse_badWorkerUrl_rejected(String url) {
+        assertThat(problems("workers:\n  - \"" + url + "\"\n")).contains("workers:").contains(url);
+    }
+
+    @Test
+    void parse_workerNotAString_rejected() {
+        assertThat(problems("workers:\n  - 5001\n")).contains("5001 is not a URL string");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://localhost:5001", "http://LOCALHOST:5001/"})
+    void parse_duplicateWorker_rejected(String second) {
+        assertThat(problems("workers:\n  - http://localhost:5001\n  - \"" + second + "\"\n"))
+                .contains("http://localhost:5001 is listed twice");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"workers: 0", "workers: -2", "workers: 1001", "workers: []", "workers: {a: 1}",
+        "workers: \"3\"", "workers: 2.5"})
+    void parse_workersOutOfRangeOrWrongType_rejected(String line) {
+        assertThat(problems(line + "\n")).contains("workers:");
+    }
+
+    @Test
+    void parse_negativeWorkerPersist_rejected() {
+        assertThat(problems("workers: 1\nworker_persist: -1\n")).contains("worker_persist").contains("out of range");
+    }
+
+    @Test
+    void parse_zeroConfigCheck_rejected() {
+        assertThat(problems("workers: 1\nconfig_check: 0\n")).contains("config_check").contains("out of range");
+    }
+
+    @Test
+    void parse_zeroHealthCheck_rejected() {
+        assertThat(problems("workers: 1\nhealth_check: 0\n")).contains("health_check");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"worker_persist: five", "config_check: \"5\"", "health_check: [1]", "listen: abc",
+        "partitions: 1.5", "worker_persist: .nan", "listen: true"})
+    void parse_nonNumber_rejected(String line) {
+        String key = line.substring(0, line.indexOf(':'));
+
+        assertThat(problems("workers: 1\n" + line + "\n")).contains(key + ":");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"listen: 0", "listen: 65536", "partitions: 0", "partitions: 4097", "worker_persist: 86401"})
+    void parse_numberOutOfRange_rejected(String line) {
+        String key = line.substring(0, line.indexOf(':'));
+
+        assertThat(problems("workers: 1\n" + line + "\n")).contains(key + ":");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"database: \"\"", "database: 5", "worker_logs: [a]", "database: redis://localhost:6379"})
+    void parse_badFolder_rejected(String line) {
+        String key = line.substring(0, line.indexOf(':'));
+
+        assertThat(problems("workers: 1\n" + line + "\n")).contains(key + ":");
+    }
+
+    @Test
+    void parse_localWorkerOnListenPort_rejected() {
+        assertThat(problems("workers: 3\nlisten: 5002\n")).contains("http://localhost:5002").contains("listen port");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"workers: [http://localhost:5001", "workers:\n\t- x\n", "a: b: c", "workers: 1\n  bad: indent\n x"})
+    void parse_invalidYaml_rejected(String text) {
+        assertThat(problems(text)).contains("not valid YAML");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"- http://localhost:5001\n- http://localhost:5002\n", "just a string", "42", "", "# only a comment\n"})
+    void parse_nonMappingDocument_rejected(String text) {
+        assertThat(problems(text)).contains("must be a YAML mapping");
+    }
+
+    @Test
+    void parse_severalProblems_allReportedInOneMessage() {
+        String message = problems("""
+                workers:
+                  - http://localhost:5001
+                  - http://localhost:5001
+                  - ftp://x:1
+                worker_persist: -3
+                config_check: 0
+                listen: abc
+                colour: blue
+                """);
+
+        assertThat(message)
+                .contains("unknown key \"colour\"")
+                .contains("is listed twice")
+                .contains("ftp://x:1")
+                .contains("worker_persist")
+                .contains("config_check")
+                .contains("listen");
+        assertThat(message.lines().filter(l -> l.startsWith("  - ")).count()).isEqualTo(6);
+    }
+
+    @Test
+    void load_missingFile_throwsNamingPath() {
+        Path missing = dir.resolve("nope/config.yaml");
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(missing));
+
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).contains(missing.toAbsolutePath().toString()).contains("does not exist");
+    }
+
+    @Test
+    void load_existingFile_resolvesPathsAgainstItsFolder() throws Exception {
+        Path sub = Files.createDirectories(dir.resolve("etc"));
+        Path file = Files.writeString(sub.resolve("countapp.yaml"), "workers: 2\ndatabase: data\n");
+
+        Config c = ConfigLoader.load(file);
+
+        assertThat(c.database()).isEqualTo(sub.resolve("data"));
+        assertThat(c.source()).isEqualTo(file.toAbsolutePath());
+        assertThat(c.workers()).hasSize(2);
+    }
+
+    @Test
+    void load_invalidFile_reportsProblemsNamingFile() throws Exception {
+        Path file = Files.writeString(dir.resolve("bad.yaml"), "workers: 0\n");
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file));
+
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).contains(file.toString()).contains("workers:");
+    }
+}

@@ -1,0 +1,34 @@
+package countapp.store;
+
+import countapp.api.ItemBatch;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Child process of {@link RocksStoreTest}'s crash test: opens partition 0 of a store, adds the items
+ * ("t", "0") .. ("t", n-1) one acknowledged add at a time, reports {@code ACKED <n>} and then waits to be
+ * killed. It never closes the store, so nothing but the write-ahead log can keep the items.
+ *
+ * <p>Arguments: store folder, n, worker_persist in milliseconds.
+ */
+public final class CrashingWriter {
+    private CrashingWriter() {}
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(args[0]);
+        int n = Integer.parseInt(args[1]);
+        Duration persist = Duration.ofMillis(Long.parseLong(args[2]));
+        RocksStore store = StoreFixtures.newStore(root, persist);
+        Partition partition = store.open(0, StoreFixtures.OPEN_TIMEOUT);
+        long added = 0;
+        for (int i = 0; i < n; i++) {
+            ItemBatch batch = ItemBatch.of(new String[] {"t"}, new String[] {Integer.toString(i)});
+            added += partition.add(batch, new int[] {0}, 1).get();
+        }
+        System.out.println("ACKED " + added);
+        System.out.flush();
+        while (true) {
+            Thread.sleep(60_000);
+        }
+    }
+}

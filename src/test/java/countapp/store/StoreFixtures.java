@@ -1,0 +1,109 @@
+package countapp.store;
+
+import countapp.api.ItemBatch;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+
+/** Shared helpers of the store tests: building stores and batches, waiting for futures, reading raw keys. */
+final class StoreFixtures {
+    /** Partition count the stores of the tests are created with (it only paces the WAL syncer). */
+    static final int PARTITIONS = 16;
+    static final Duration OPEN_TIMEOUT = Duration.ofSeconds(5);
+
+    private StoreFixtures() {}
+
+    static RocksStore newStore(Path root, Duration persistInterval) {
+        return new RocksStore(root, PARTITIONS, StoreOptions.defaults(persistInterval));
+    }
+
+    /** A batch of (tenant, id) pairs given as alternating arguments. */
+    static ItemBatch batch(String... tenantIdPairs) {
+        if (tenantIdPairs.length % 2 != 0) {
+            throw new IllegalArgumentException("need tenant, id pairs");
+        }
+        int n = tenantIdPairs.length / 2;
+        String[] tenants = new String[n];
+        String[] ids = new String[n];
+        for (int i = 0; i < n; i++) {
+            tenants[i] = tenantIdPairs[2 * i];
+            ids[i] = tenantIdPairs[2 * i + 1];
+        }
+        return ItemBatch.of(tenants, ids);
+    }
+
+    static ItemBatch batch(List<String> tenants, List<String> ids) {
+        return ItemBatch.of(tenants.toArray(String[]::new), ids.toArray(String[]::new));
+    }
+
+    static int[] all(ItemBatch batch) {
+        int[] indices = new int[batch.size()];
+        for (int i = 0; i < indices.length; i++) {
+            indices[i] = i;
+        }
+        return indices;
+    }
+
+    static CompletableFuture<Long> addAsync(Partition p, ItemBatch batch) {
+        return p.add(batch, all(batch), batch.size());
+    }
+
+    static long add(Partition p, ItemBatch batch) {
+        return await(addAsync(p, batch));
+    }
+
+    static long count(Partition p, String tenant) {
+        return await(p.count(tenant));
+    }
+
+    static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException) {
+                throw (RuntimeException) e.getCause();
+            }
+            throw new AssertionError(e.getCause());
+        } catch (TimeoutException e) {
+            throw new AssertionError("future did not complete within 30 s", e);
+        }
+    }
+
+    /** What a closed partition folder holds: item keys and stored counts, per tenant. */
+    record RawContents(Map<String, Long> itemKeysPerTenant, Map<String, Long> storedCounts) {}
+
+    /** Reads a partition folder directly with RocksDB (read-only); the store must have released it. */
+    static RawContents readRaw(Path partitionDir) throws RocksDBException {
+        Map<String, Long> items = new HashMap<>();
+        Map<String, Long> counts = new HashMap<>();
+        try (Options options = new Options();
+                RocksDB db = RocksDB.openReadOnly(options, partitionDir.toString());
+                RocksIterator it = db.newIterator()) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                byte[] key = it.key();
+                if (key[0] == KeyCodec.ITEM) {
+                    items.merge(KeyCodec.tenantOf(key), 1L, Long::sum);
+                } else if (key[0] == KeyCodec.COUNT) {
+                    counts.put(KeyCodec.tenantOf(key), KeyCodec.decodeCount(it.value()));
+                } else {
+                    throw new AssertionError("unexpected key kind " + key[0]);
+                }
+            }
+            it.status();
+        }
+        return new RawContents(items, counts);
+    }
+}
