@@ -68,9 +68,13 @@ public final class ConfigLoader {
         int listen = integer(map, "listen", 5000, 1, 65535, problems);
         Duration health = seconds(map, "health_check", 1, false, problems);
         int partitions = integer(map, "partitions", 16, 1, 4096, problems);
+        Set<Integer> localPorts = new HashSet<>();
         for (WorkerEndpoint w : workers) {
             if (w.local() && w.port() == listen) {
                 problems.add("workers: " + w.url() + " uses the coordinator's listen port " + listen);
+            }
+            if (w.local() && !localPorts.add(w.port())) {
+                problems.add("workers: two local workers on port " + w.port());
             }
         }
         if (!problems.isEmpty()) {

@@ -145,7 +145,16 @@ final class RocksPartition implements Partition, Runnable {
                 break;
             }
             queue.drainTo(group, MAX_GROUP - 1);
-            closing = process(group);
+            try {
+                closing = process(group);
+            } catch (Throwable t) { // the writer must survive anything, or the partition hangs for good
+                LOG.error("partition {}: unexpected failure; failing {} queued commands", id, group.size(), t);
+                StoreException error = new StoreException("partition " + id + ": internal error: " + t);
+                for (Command c : group) {
+                    closing |= c instanceof Close;
+                    c.fail(error);
+                }
+            }
             group.clear();
         }
         finish();

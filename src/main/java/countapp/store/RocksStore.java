@@ -81,8 +81,11 @@ public final class RocksStore implements Store {
         if (interval.isZero()) {
             return;
         }
-        long tickMicros = Math.max(1000, interval.toNanos() / 1000 / partitions);
-        syncTask = walSyncer.scheduleAtFixedRate(this::syncNext, tickMicros, tickMicros, TimeUnit.MICROSECONDS);
+        // Ticks of at least 1 ms; with many partitions or a tiny interval, each tick syncs several.
+        long intervalMicros = Math.max(1, interval.toNanos() / 1000);
+        long tickMicros = Math.max(1000, intervalMicros / partitions);
+        int perTick = (int) Math.min(partitions, (partitions * tickMicros + intervalMicros - 1) / intervalMicros);
+        syncTask = walSyncer.scheduleAtFixedRate(() -> syncNext(perTick), tickMicros, tickMicros, TimeUnit.MICROSECONDS);
     }
 
     @Override
@@ -157,10 +160,12 @@ public final class RocksStore implements Store {
                 .setKeepLogFileNum(2);
     }
 
-    private void syncNext() {
-        RocksPartition p = open.get((int) (syncTick++ % partitions));
-        if (p != null) {
-            p.requestWalSync();
+    private void syncNext(int count) {
+        for (int i = 0; i < count; i++) {
+            RocksPartition p = open.get((int) (syncTick++ % partitions));
+            if (p != null) {
+                p.requestWalSync();
+            }
         }
     }
 

@@ -142,6 +142,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void parse_sameLocalPortUnderTwoNames_rejected() {
+        String message = problems("workers:\n  - http://localhost:5001\n  - http://127.0.0.1:5001\n");
+
+        assertThat(message).contains("two local workers on port 5001");
+    }
+
+    @Test
     void parse_workerPersistZero_meansSyncEveryWrite() throws Exception {
         assertThat(parse("workers: 1\nworker_persist: 0\n").workerPersist()).isEqualTo(Duration.ZERO);
     }
