@@ -1,7 +1,11 @@
 package countapp.api;
 
 import io.vertx.core.Future;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.Map;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -30,6 +34,11 @@ public final class Http {
         }
         Promise<Buffer> promise = Promise.promise();
         Buffer body = Buffer.buffer(declared == null ? 1024 : Math.max(16, Integer.parseInt(declared.trim())));
+        Vertx vertx = Vertx.currentContext().owner();
+        long timeoutMs = limits.requestTimeout().toMillis();
+        long timer = vertx.setTimer(timeoutMs, t -> promise.tryFail(new ApiException(408,
+                "request body not received within " + timeoutMs + " ms",
+                Map.of("limit", "request_timeout", "max_ms", timeoutMs))));
         req.handler(chunk -> {
             if (body.length() + chunk.length() > limits.maxBodyBytes()) {
                 req.handler(null);
@@ -40,7 +49,7 @@ public final class Http {
         });
         req.endHandler(v -> promise.tryComplete(body));
         req.exceptionHandler(promise::tryFail);
-        return promise.future();
+        return promise.future().onComplete(ar -> vertx.cancelTimer(timer));
     }
 
     public static Future<Void> json(HttpServerResponse resp, int status, String json) {
@@ -53,13 +62,30 @@ public final class Http {
     /** Answers an {@link ApiException} with its status; the caller maps every other failure first. */
     public static void error(HttpServerRequest req, ApiException e) {
         HttpServerResponse resp = req.response();
-        if (e.status() == 413) {
-            // The rest of an over-long body is not read: close the connection once answered.
+        if (e.status() == 413 || e.status() == 408) {
+            // The rest of the body is not read: close the connection once answered.
             resp.putHeader(HttpHeaders.CONNECTION, "close");
             json(resp, e.status(), e.toJson()).onComplete(v -> req.connection().close());
             return;
         }
         json(resp, e.status(), e.toJson());
+    }
+
+    /** Answers a request Netty could not decode (an over-long header or request line) in JSON. */
+    public static void invalidRequest(HttpServerRequest req, Limits limits) {
+        Throwable cause = req.decoderResult().cause();
+        ApiException e;
+        if (cause instanceof TooLongHttpHeaderException) {
+            e = new ApiException(431, "request headers are larger than the limit of " + limits.maxHeaderBytes() + " bytes",
+                    Map.of("limit", "max_header_bytes", "max", limits.maxHeaderBytes()));
+        } else if (cause instanceof TooLongHttpLineException) {
+            e = new ApiException(414, "request line is longer than the limit of " + limits.maxHeaderBytes() + " bytes",
+                    Map.of("limit", "max_header_bytes", "max", limits.maxHeaderBytes()));
+        } else {
+            e = new ApiException(400, "malformed HTTP request");
+        }
+        req.response().putHeader(HttpHeaders.CONNECTION, "close");
+        json(req.response(), e.status(), e.toJson()).onComplete(v -> req.connection().close());
     }
 
     public static void notFound(HttpServerRequest req) {

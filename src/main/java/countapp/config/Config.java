@@ -1,5 +1,6 @@
 package countapp.config;
 
+import countapp.api.Limits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +17,10 @@ import java.util.List;
  * @param listen the coordinator's HTTP port
  * @param healthCheck how often workers are health-checked
  * @param partitions the partition count for a new database (an existing one keeps its own)
+ * @param workerBind the address spawned workers listen on
+ * @param clusterSecret the secret for worker control endpoints, or null to generate one at start
+ * @param limits request limits of the coordinator and the workers
+ * @param auth API keys, or {@link Auth#OFF}
  * @param source the file this was read from
  */
 public record Config(
@@ -27,6 +32,10 @@ public record Config(
         int listen,
         Duration healthCheck,
         int partitions,
+        String workerBind,
+        ClusterSecret clusterSecret,
+        Limits limits,
+        Auth auth,
         Path source) {
 
     public Config {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import countapp.api.Limits;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -22,7 +23,9 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class ConfigLoader {
     static final int FIRST_LOCAL_PORT = 5001;
     private static final Set<String> KEYS = Set.of("workers", "database", "worker_logs", "worker_persist",
-            "config_check", "listen", "health_check", "partitions");
+            "config_check", "listen", "health_check", "partitions", "worker_bind", "cluster_secret", "limits", "auth");
+    private static final Set<String> LIMIT_KEYS = Set.of("max_body_bytes", "max_items", "max_value_bytes",
+            "max_header_bytes", "request_timeout", "max_connections");
 
     private ConfigLoader() {}
 
@@ -68,6 +71,13 @@ public final class ConfigLoader {
         int listen = integer(map, "listen", 5000, 1, 65535, problems);
         Duration health = seconds(map, "health_check", 1, false, problems);
         int partitions = integer(map, "partitions", 16, 1, 4096, problems);
+        String workerBind = string(map, "worker_bind", "127.0.0.1", problems);
+        ClusterSecret secret = secret(map.get("cluster_secret"), problems);
+        Limits limits = limits(map.get("limits"), problems);
+        Auth auth = auth(map.get("auth"), problems);
+        if (secret == null && workers.stream().anyMatch(w -> !w.local())) {
+            problems.add("cluster_secret: required when a worker is remote (the same value in the remote worker's config)");
+        }
         Set<Integer> localPorts = new HashSet<>();
         for (WorkerEndpoint w : workers) {
             if (w.local() && w.port() == listen) {
@@ -80,7 +90,8 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException("invalid config " + source + ":\n  - " + String.join("\n  - ", problems));
         }
-        return new Config(workers, database, logs, persist, configCheck, listen, health, partitions, source);
+        return new Config(workers, database, logs, persist, configCheck, listen, health, partitions, workerBind, secret,
+                limits, auth, source);
     }
 
     private static List<WorkerEndpoint> workers(Object value, List<String> problems) {
@@ -159,6 +170,117 @@ public final class ConfigLoader {
             return fallback;
         }
         return (Integer) value;
+    }
+
+    private static String string(Map<String, Object> map, String key, String fallback, List<String> problems) {
+        Object value = map.getOrDefault(key, fallback);
+        if (!(value instanceof String) || ((String) value).isBlank()) {
+            problems.add(key + ": must be a non-empty string, got " + describe(value));
+            return fallback;
+        }
+        return ((String) value).trim();
+    }
+
+    private static ClusterSecret secret(Object value, List<String> problems) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof String)) {
+            problems.add("cluster_secret: must be a string");
+            return null;
+        }
+        try {
+            return ClusterSecret.of((String) value);
+        } catch (IllegalArgumentException e) {
+            problems.add("cluster_secret: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static Limits limits(Object value, List<String> problems) {
+        if (value == null) {
+            return Limits.DEFAULT;
+        }
+        if (!(value instanceof Map)) {
+            problems.add("limits: must be a mapping of " + new TreeSet<>(LIMIT_KEYS));
+            return Limits.DEFAULT;
+        }
+        Map<String, Object> map = new LinkedHashMap<>();
+        ((Map<?, ?>) value).forEach((k, v) -> map.put(String.valueOf(k), v));
+        for (String key : new TreeSet<>(map.keySet())) {
+            if (!LIMIT_KEYS.contains(key)) {
+                problems.add("limits: unknown key \"" + key + "\" (known keys: " + new TreeSet<>(LIMIT_KEYS) + ")");
+            }
+        }
+        Limits d = Limits.DEFAULT;
+        int before = problems.size();
+        int body = integer(map, "max_body_bytes", d.maxBodyBytes(), 64, Integer.MAX_VALUE - 8, problems);
+        int items = integer(map, "max_items", d.maxItems(), 1, 10_000_000, problems);
+        int value_ = integer(map, "max_value_bytes", d.maxValueBytes(), 1, 1 << 20, problems);
+        int header = integer(map, "max_header_bytes", d.maxHeaderBytes(), 256, 1 << 20, problems);
+        Duration timeout = seconds(map, "request_timeout", d.requestTimeout().toMillis() / 1000.0, false, problems);
+        int connections = integer(map, "max_connections", d.maxConnections(), 1, 1_000_000, problems);
+        for (int i = before; i < problems.size(); i++) {
+            problems.set(i, "limits." + problems.get(i));
+        }
+        return problems.size() > before ? Limits.DEFAULT : new Limits(body, items, value_, header, timeout, connections);
+    }
+
+    private static Auth auth(Object value, List<String> problems) {
+        if (value == null) {
+            return Auth.OFF;
+        }
+        Object keys = value instanceof Map ? ((Map<?, ?>) value).get("keys") : null;
+        if (!(keys instanceof List) || ((List<?>) keys).isEmpty()) {
+            problems.add("auth: must hold a non-empty list \"keys\" of {key or key_sha256, tenants}");
+            return Auth.OFF;
+        }
+        List<Auth.Key> parsed = new ArrayList<>();
+        int index = 0;
+        for (Object entry : (List<?>) keys) {
+            String where = "auth.keys[" + index++ + "]: ";
+            if (!(entry instanceof Map)) {
+                problems.add(where + "must be a mapping with key (or key_sha256) and tenants");
+                continue;
+            }
+            Map<?, ?> m = (Map<?, ?>) entry;
+            Object plain = m.get("key");
+            Object hashed = m.get("key_sha256");
+            Object tenants = m.get("tenants");
+            byte[] digest = null;
+            if ((plain == null) == (hashed == null)) {
+                problems.add(where + "give exactly one of key and key_sha256");
+            } else if (plain != null) {
+                if (!(plain instanceof String) || ((String) plain).length() < 8) {
+                    problems.add(where + "key must be a string of at least 8 characters");
+                } else {
+                    digest = Auth.sha256((String) plain);
+                }
+            } else {
+                try {
+                    digest = Auth.parseDigest(String.valueOf(hashed));
+                } catch (IllegalArgumentException e) {
+                    problems.add(where + "key_sha256: " + e.getMessage());
+                }
+            }
+            Set<String> scope = new HashSet<>();
+            if (!(tenants instanceof List) || ((List<?>) tenants).isEmpty()) {
+                problems.add(where + "tenants must be a non-empty list of tenant names, or [\"*\"] for all");
+            } else {
+                for (Object t : (List<?>) tenants) {
+                    scope.add(String.valueOf(t));
+                }
+            }
+            for (Object k : m.keySet()) {
+                if (!Set.of("key", "key_sha256", "tenants").contains(String.valueOf(k))) {
+                    problems.add(where + "unknown key \"" + k + "\"");
+                }
+            }
+            if (digest != null && !scope.isEmpty()) {
+                parsed.add(new Auth.Key(digest, Set.copyOf(scope)));
+            }
+        }
+        return Auth.of(parsed);
     }
 
     private static String describe(Object value) {

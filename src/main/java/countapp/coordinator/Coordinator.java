@@ -1,7 +1,9 @@
 package countapp.coordinator;
 
+import countapp.api.ConnectionGuard;
 import countapp.api.HttpVerticle;
 import countapp.api.Limits;
+import countapp.config.ClusterSecret;
 import countapp.config.Config;
 import countapp.config.ConfigException;
 import countapp.config.ConfigLoader;
@@ -9,10 +11,10 @@ import countapp.store.DatabaseMeta;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpServerOptions;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +40,11 @@ public final class Coordinator {
                     + "databases", config.database(), meta.partitions(), config.partitions());
         }
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
-        this.client = new WorkerClient(vertx);
-        this.supervisor = new Supervisor(config, meta.partitions(), client, System::currentTimeMillis);
+        // A configured secret is shared with remote workers; otherwise spawned workers get a fresh one.
+        ClusterSecret secret = config.clusterSecret() != null ? config.clusterSecret() : ClusterSecret.random();
+        this.client = new WorkerClient(vertx, secret);
+        this.supervisor = new Supervisor(config, meta.partitions(), client, System::currentTimeMillis,
+                new WorkerLauncher(secret));
     }
 
     /** Starts the workers and the public API; returns once the API listens. */
@@ -49,11 +54,11 @@ public final class Coordinator {
         c.supervisor.start();
         c.watchConfig();
         Forwarder forwarder = new Forwarder(c.vertx, c.client, c.supervisor::routing, FORWARD_TIMEOUT);
-        CoordinatorHandler handler = new CoordinatorHandler(forwarder, c.supervisor, Limits.DEFAULT);
-        HttpServerOptions http = new HttpServerOptions().setPort(config.listen())
-                .setIdleTimeout(120).setIdleTimeoutUnit(TimeUnit.SECONDS);
+        CoordinatorHandler handler = new CoordinatorHandler(forwarder, c.supervisor);
+        Supplier<Limits> limits = () -> c.supervisor.config().limits();
+        ConnectionGuard guard = new ConnectionGuard(c.vertx, limits);
         try {
-            c.vertx.deployVerticle(() -> new HttpVerticle(http, handler), new DeploymentOptions().setInstances(2))
+            c.vertx.deployVerticle(() -> new HttpVerticle("0.0.0.0", config.listen(), limits, guard, handler), new DeploymentOptions().setInstances(2))
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             c.stop();

@@ -46,7 +46,7 @@ final class Supervisor {
 
     private final int partitions;
     private final WorkerClient client;
-    private final WorkerLauncher launcher = new WorkerLauncher();
+    private final WorkerLauncher launcher;
     private final LongSupplier clock;
     /** Supervisor thread only. */
     private final Map<String, WorkerHandle> workers = new LinkedHashMap<>();
@@ -62,8 +62,9 @@ final class Supervisor {
     private volatile boolean stopping;
     private boolean roundScheduled;
 
-    Supervisor(Config config, int partitions, WorkerClient client, LongSupplier clockMillis) {
+    Supervisor(Config config, int partitions, WorkerClient client, LongSupplier clockMillis, WorkerLauncher launcher) {
         this.config = config;
+        this.launcher = launcher;
         this.partitions = partitions;
         this.client = client;
         this.clock = clockMillis;

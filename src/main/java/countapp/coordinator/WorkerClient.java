@@ -1,6 +1,7 @@
 package countapp.coordinator;
 
 import countapp.api.Json;
+import countapp.config.ClusterSecret;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -24,10 +25,15 @@ final class WorkerClient {
     private static final long CONTROL_TIMEOUT_MS = 60_000;
 
     private final HttpClient http;
+    private final ClusterSecret secret;
 
-    WorkerClient(Vertx vertx) {
+    WorkerClient(Vertx vertx, ClusterSecret secret) {
+        this.secret = secret;
         this.http = vertx.createHttpClient(
-                new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout((int) CONNECT_TIMEOUT_MS),
+                new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout((int) CONNECT_TIMEOUT_MS)
+                        // Below the workers' smallest idle deadline, so a pooled connection is never reused
+                        // just as the worker closes it.
+                        .setKeepAliveTimeout(1),
                 new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(10_000));
     }
 
@@ -91,7 +97,8 @@ final class WorkerClient {
                 .setPort(w.endpoint.port())
                 .setURI(uri)
                 .setConnectTimeout(CONNECT_TIMEOUT_MS)
-                .setTimeout(timeoutMs);
+                .setTimeout(timeoutMs)
+                .putHeader(ClusterSecret.HEADER, secret.value());
         if (body != null) {
             options.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
         }

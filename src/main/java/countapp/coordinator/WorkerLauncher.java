@@ -1,5 +1,6 @@
 package countapp.coordinator;
 
+import countapp.config.ClusterSecret;
 import countapp.config.Config;
 import countapp.config.WorkerEndpoint;
 import java.io.File;
@@ -13,6 +14,11 @@ import java.util.List;
 final class WorkerLauncher {
     private final Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     private final String classPath = absoluteClassPath();
+    private final ClusterSecret secret;
+
+    WorkerLauncher(ClusterSecret secret) {
+        this.secret = secret;
+    }
 
     Process launch(WorkerEndpoint endpoint, Config config) throws IOException {
         Files.createDirectories(config.workerLogs());
@@ -21,10 +27,12 @@ final class WorkerLauncher {
                 "-XX:+UseSerialGC", "-Xms32m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError",
                 "-cp", classPath, "countapp.cli.Main", "worker",
                 "--port", Integer.toString(endpoint.port()),
-                "--bind", endpoint.host(),
+                "--bind", config.workerBind(),
                 "--config", config.source().toString(),
                 "--parent-pid", Long.toString(ProcessHandle.current().pid())));
-        return new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put(ClusterSecret.ENV, secret.value());
+        return builder
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

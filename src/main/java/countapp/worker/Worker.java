@@ -1,7 +1,9 @@
 package countapp.worker;
 
+import countapp.api.ConnectionGuard;
 import countapp.api.HttpVerticle;
 import countapp.api.Limits;
+import countapp.config.ClusterSecret;
 import countapp.config.Config;
 import countapp.config.ConfigException;
 import countapp.config.ConfigLoader;
@@ -11,7 +13,6 @@ import countapp.store.StoreOptions;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpServerOptions;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -19,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +44,7 @@ public final class Worker {
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     /** The config in force; replaced whole by a successful reload on the housekeeping thread. */
     private volatile Config config;
+    private final ClusterSecret secret;
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "housekeeping");
         t.setDaemon(true);
@@ -60,10 +63,24 @@ public final class Worker {
     private Worker(WorkerOptions options) {
         this.options = options;
         this.config = options.config();
+        this.secret = secretOf(config);
         DatabaseMeta meta = DatabaseMeta.loadOrCreate(config.database(), config.partitions());
         this.store = new RocksStore(config.database(), meta.partitions(), StoreOptions.defaults(config.workerPersist()));
         this.table = new PartitionTable(store, meta.partitions(), OPEN_TIMEOUT);
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    }
+
+    /** The coordinator hands spawned workers their secret in the environment; others read the config. */
+    private static ClusterSecret secretOf(Config config) {
+        String fromEnv = System.getenv(ClusterSecret.ENV);
+        if (fromEnv != null && !fromEnv.isEmpty()) {
+            return ClusterSecret.of(fromEnv);
+        }
+        if (config.clusterSecret() == null) {
+            throw new IllegalArgumentException("no cluster secret: set cluster_secret in " + config.source()
+                    + " (the same value as the coordinator's) to run a worker by hand");
+        }
+        return config.clusterSecret();
     }
 
     /** Starts a worker and returns once it accepts connections. */
@@ -74,11 +91,11 @@ public final class Worker {
     }
 
     private void listen() throws Exception {
-        WorkerHandler handler = new WorkerHandler(this, table, Limits.DEFAULT);
-        HttpServerOptions http = new HttpServerOptions().setPort(options.port()).setHost(options.bind())
-                .setIdleTimeout(120).setIdleTimeoutUnit(TimeUnit.SECONDS);
+        WorkerHandler handler = new WorkerHandler(this, table);
+        Supplier<Limits> limits = () -> config.limits();
+        ConnectionGuard guard = new ConnectionGuard(vertx, limits);
         try {
-            vertx.deployVerticle(() -> new HttpVerticle(http, handler), new DeploymentOptions().setInstances(2))
+            vertx.deployVerticle(() -> new HttpVerticle(options.bind(), options.port(), limits, guard, handler), new DeploymentOptions().setInstances(2))
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             closeResources();
@@ -98,6 +115,14 @@ public final class Worker {
 
     int port() {
         return options.port();
+    }
+
+    Config config() {
+        return config;
+    }
+
+    ClusterSecret secret() {
+        return secret;
     }
 
     boolean stopping() {

@@ -7,7 +7,10 @@ import countapp.api.Http;
 import countapp.api.ItemBatch;
 import countapp.api.ItemParser;
 import countapp.api.Json;
-import countapp.api.Limits;
+import countapp.config.Auth;
+import countapp.config.ClusterSecret;
+import countapp.config.Config;
+import io.vertx.core.http.HttpHeaders;
 import countapp.placement.Partitioner;
 import countapp.store.Partition;
 import io.vertx.core.Future;
@@ -28,19 +31,23 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
     private final Worker worker;
     private final PartitionTable table;
     private final Partitioner partitioner;
-    private final Limits limits;
-    private final ItemParser parser;
 
-    WorkerHandler(Worker worker, PartitionTable table, Limits limits) {
+    WorkerHandler(Worker worker, PartitionTable table) {
         this.worker = worker;
         this.table = table;
         this.partitioner = new Partitioner(table.partitions());
-        this.limits = limits;
-        this.parser = new ItemParser(limits);
     }
 
     @Override
     public void handle(HttpServerRequest req) {
+        try {
+            route(req);
+        } catch (ApiException e) {
+            Http.error(req, e);
+        }
+    }
+
+    private void route(HttpServerRequest req) {
         String path = req.path();
         HttpMethod method = req.method();
         if ("/".equals(path)) {
@@ -51,6 +58,7 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
             }
         } else if ("/kill".equals(path)) {
             if (method == HttpMethod.GET || method == HttpMethod.POST) {
+                requireSecret(req);
                 Http.json(req.response(), 200, "{\"status\":\"stopping\",\"port\":" + worker.port() + "}")
                         .onComplete(v -> worker.stopAndExit("a /kill request"));
             } else {
@@ -65,6 +73,7 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
                 Http.methodNotAllowed(req, "POST");
             }
         } else if ("/partitions".equals(path)) {
+            requireSecret(req);
             if (method == HttpMethod.PUT) {
                 assign(req);
             } else if (method == HttpMethod.GET) {
@@ -73,13 +82,7 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
                 Http.methodNotAllowed(req, "GET, PUT");
             }
         } else {
-            String tenant;
-            try {
-                tenant = CountPath.tenant(path);
-            } catch (ApiException e) {
-                Http.error(req, e);
-                return;
-            }
+            String tenant = CountPath.tenant(path);
             if (tenant == null) {
                 Http.notFound(req);
             } else if (method != HttpMethod.GET) {
@@ -90,15 +93,48 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
         }
     }
 
+    /** 401 without the cluster secret, 403 with a wrong one: only the coordinator controls a worker. */
+    private void requireSecret(HttpServerRequest req) {
+        String presented = req.getHeader(ClusterSecret.HEADER);
+        if (presented == null) {
+            throw new ApiException(401, "this endpoint needs the cluster secret (" + ClusterSecret.HEADER + " header)");
+        }
+        if (!worker.secret().matches(presented)) {
+            throw new ApiException(403, "wrong cluster secret");
+        }
+    }
+
+    /**
+     * The caller's API key when auth is on and the request did not come from the coordinator (which sends
+     * the cluster secret and has authorised the request already); null when no check is needed.
+     */
+    private Auth.Key caller(HttpServerRequest req, Config config) {
+        if (!config.auth().enabled() || worker.secret().matches(req.getHeader(ClusterSecret.HEADER))) {
+            return null;
+        }
+        return config.auth().authenticate(req.getHeader(HttpHeaders.AUTHORIZATION));
+    }
+
     private void health(HttpServerRequest req) {
         Http.json(req.response(), 200, "{\"status\":\"ok\",\"port\":" + worker.port() + ",\"pid\":"
                 + ProcessHandle.current().pid() + "," + PartitionList.toJson(table.owned()).substring(1));
     }
 
     private void postItems(HttpServerRequest req) {
+        Config config = worker.config();
+        Auth.Key key = caller(req, config);
+        ItemParser parser = new ItemParser(config.limits());
         worker.requestStarted();
-        Http.readBody(req, limits)
+        Http.readBody(req, config.limits())
                 .map(body -> parser.parse(body.getBytes()))
+                .map(batch -> {
+                    if (key != null) {
+                        for (int i = 0; i < batch.size(); i++) {
+                            Auth.authorize(key, batch.tenant(i));
+                        }
+                    }
+                    return batch;
+                })
                 .compose(batch -> Future.fromCompletionStage(store(batch).thenApply(added ->
                         Json.received(batch.size(), added)), Vertx.currentContext()))
                 .onComplete(ar -> {
@@ -144,6 +180,10 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
     }
 
     private void count(HttpServerRequest req, String tenant) {
+        Auth.Key key = caller(req, worker.config());
+        if (key != null) {
+            Auth.authorize(key, tenant);
+        }
         worker.requestStarted();
         CompletableFuture<Long> count;
         try {
@@ -162,7 +202,7 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
     }
 
     private void assign(HttpServerRequest req) {
-        Http.readBody(req, limits)
+        Http.readBody(req, worker.config().limits())
                 .map(body -> PartitionList.parse(body.getBytes()))
                 .compose(wanted -> Future.fromCompletionStage(table.assign(wanted), Vertx.currentContext()))
                 .onComplete(ar -> {

@@ -312,7 +312,7 @@ class ItemParserTest {
 
     @Test
     void parse_bodyOverMaxBodyBytes_rejected413() {
-        ItemParser small = new ItemParser(new Limits(100, 1000, 512));
+        ItemParser small = new ItemParser(Limits.of(100, 1000, 512));
         String body = "[" + " ".repeat(99) + "]"; // 101 bytes of otherwise valid JSON
 
         ApiException e = rejection(small, utf8(body));
@@ -323,7 +323,7 @@ class ItemParserTest {
 
     @Test
     void parse_bodyOfExactlyMaxBodyBytes_accepted() {
-        ItemParser small = new ItemParser(new Limits(100, 1000, 512));
+        ItemParser small = new ItemParser(Limits.of(100, 1000, 512));
         String body = "[" + " ".repeat(98) + "]";
 
         assertThat(small.parse(utf8(body)).size()).isZero();
@@ -331,7 +331,7 @@ class ItemParserTest {
 
     @Test
     void parse_moreThanMaxItems_rejected413() {
-        ItemParser small = new ItemParser(new Limits(1 << 20, 3, 512));
+        ItemParser small = new ItemParser(Limits.of(1 << 20, 3, 512));
 
         ApiException e = rejection(small, utf8("[" + OK + "," + OK + "," + OK + "," + OK + "]"));
 
@@ -341,14 +341,14 @@ class ItemParserTest {
 
     @Test
     void parse_exactlyMaxItems_accepted() {
-        ItemParser small = new ItemParser(new Limits(1 << 20, 3, 512));
+        ItemParser small = new ItemParser(Limits.of(1 << 20, 3, 512));
 
         assertThat(small.parse(utf8("[" + OK + "," + OK + "," + OK + "]")).size()).isEqualTo(3);
     }
 
     @Test
     void parse_smallMaxValueBytes_countsUtf8BytesNotChars() {
-        ItemParser small = new ItemParser(new Limits(1 << 20, 10, 3));
+        ItemParser small = new ItemParser(Limits.of(1 << 20, 10, 3));
 
         assertThat(small.parse(utf8("[{\"id\":\"€\",\"tenant\":\"abc\"}]")).size()).isEqualTo(1);
         ApiException e = rejection(small, utf8("[{\"id\":\"é\",\"tenant\":\"ab\"},{\"id\":\"1\",\"tenant\":\"éé\"}]"));

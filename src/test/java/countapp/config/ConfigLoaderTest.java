@@ -125,7 +125,8 @@ class ConfigLoaderTest {
 
     @Test
     void parse_remoteHost_isNotLocal() throws Exception {
-        Config c = parse("workers:\n  - http://localhost:5001\n  - http://worker7.example.com:5001\n  - http://[::1]:5009\n");
+        Config c = parse("workers:\n  - http://localhost:5001\n  - http://worker7.example.com:5001\n  - http://[::1]:5009\n"
+                + "cluster_secret: shared-secret-of-the-cluster\n");
 
         assertThat(c.workers().get(0).local()).isTrue();
         assertThat(c.workers().get(1).local()).isFalse();
@@ -301,5 +302,80 @@ class ConfigLoaderTest {
 
         assertThat(e).isNotNull();
         assertThat(e.getMessage()).contains(file.toString()).contains("workers:");
+    }
+
+    @Test
+    void parse_limits_readEveryLimitAndDefaultTheRest() throws Exception {
+        Config c = parse("workers: 1\nlimits:\n  max_body_bytes: 1000\n  max_items: 7\n  request_timeout: 2.5\n");
+
+        assertThat(c.limits().maxBodyBytes()).isEqualTo(1000);
+        assertThat(c.limits().maxItems()).isEqualTo(7);
+        assertThat(c.limits().requestTimeout()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(c.limits().maxValueBytes()).isEqualTo(countapp.api.Limits.DEFAULT.maxValueBytes());
+        assertThat(c.limits().maxConnections()).isEqualTo(countapp.api.Limits.DEFAULT.maxConnections());
+    }
+
+    @Test
+    void parse_badLimits_namedWithTheirSection() {
+        String message = problems("workers: 1\nlimits:\n  max_items: 0\n  max_bodies: 3\n");
+
+        assertThat(message).contains("limits.max_items").contains("limits: unknown key \"max_bodies\"");
+    }
+
+    @Test
+    void parse_authKeysPlainAndHashed_authenticateAndScope() throws Exception {
+        String digest = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest("acme-secret-key".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Config c = parse("workers: 1\nauth:\n  keys:\n    - key: admin-secret-key\n      tenants: [\"*\"]\n"
+                + "    - key_sha256: " + digest + "\n      tenants: [acme]\n");
+
+        Auth.Key admin = c.auth().authenticate("Bearer admin-secret-key");
+        Auth.Key acme = c.auth().authenticate("bearer acme-secret-key");
+        Auth.authorize(admin, "anyone");
+        Auth.authorize(acme, "acme");
+        assertThat(catchThrowableOfType(countapp.api.ApiException.class, () -> Auth.authorize(acme, "globex")).status())
+                .isEqualTo(403);
+        assertThat(catchThrowableOfType(countapp.api.ApiException.class, () -> c.auth().authenticate("Bearer nope")).status())
+                .isEqualTo(401);
+        assertThat(catchThrowableOfType(countapp.api.ApiException.class, () -> c.auth().authenticate(null)).status())
+                .isEqualTo(401);
+        assertThat(c.toString()).doesNotContain("admin-secret-key").doesNotContain(digest);
+    }
+
+    @Test
+    void parse_authOffByDefault() throws Exception {
+        assertThat(parse("workers: 1\n").auth().enabled()).isFalse();
+    }
+
+    @Test
+    void parse_badAuthEntries_allReported() {
+        String message = problems("workers: 1\nauth:\n  keys:\n    - key: short\n      tenants: [a]\n"
+                + "    - key: long-enough-key\n      key_sha256: abcd\n      tenants: [a]\n"
+                + "    - key: another-long-key\n      tenants: []\n");
+
+        assertThat(message).contains("auth.keys[0]: key must be a string of at least 8 characters")
+                .contains("auth.keys[1]: give exactly one of key and key_sha256")
+                .contains("auth.keys[2]: tenants must be a non-empty list");
+    }
+
+    @Test
+    void parse_remoteWorkerWithoutClusterSecret_rejected() {
+        assertThat(problems("workers: [\"http://10.1.2.3:5001\"]\n")).contains("cluster_secret: required");
+    }
+
+    @Test
+    void parse_clusterSecret_keptButNeverPrinted() throws Exception {
+        Config c = parse("workers: [\"http://10.1.2.3:5001\"]\ncluster_secret: s3cr3t-s3cr3t-s3cr3t\n");
+
+        assertThat(c.clusterSecret().matches("s3cr3t-s3cr3t-s3cr3t")).isTrue();
+        assertThat(c.clusterSecret().matches("s3cr3t-s3cr3t-s3cr3T")).isFalse();
+        assertThat(c.toString()).doesNotContain("s3cr3t");
+        assertThat(problems("workers: 1\ncluster_secret: short\n")).contains("at least 16 characters");
+    }
+
+    @Test
+    void parse_workerBind_defaultsToLoopback() throws Exception {
+        assertThat(parse("workers: 1\n").workerBind()).isEqualTo("127.0.0.1");
+        assertThat(parse("workers: 1\nworker_bind: 0.0.0.0\n").workerBind()).isEqualTo("0.0.0.0");
     }
 }

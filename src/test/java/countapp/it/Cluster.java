@@ -26,6 +26,12 @@ import org.awaitility.Awaitility;
  */
 final class Cluster implements AutoCloseable {
     static final String JAR = System.getProperty("countapp.jar", "target/countapp.jar");
+    static final String SECRET = "integration-test-cluster-secret";
+    static {
+        // Servers drop idle connections after request_timeout; never reuse one that might be closing.
+        System.setProperty("jdk.httpclient.keepalive.timeout", "1");
+    }
+
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -53,7 +59,7 @@ final class Cluster implements AutoCloseable {
         String workers = workerPorts.stream().map(p -> "  - http://localhost:" + p).collect(Collectors.joining("\n"));
         Files.writeString(dir.resolve("config.yaml"), "workers:\n" + workers + "\n"
                 + "database: db/\nworker_logs: logs/\nworker_persist: 1\nconfig_check: 5\n"
-                + "listen: " + port + "\nhealth_check: 0.25\n" + extra);
+                + "listen: " + port + "\nhealth_check: 0.25\ncluster_secret: " + SECRET + "\n" + extra);
     }
 
     void startCoordinator() throws Exception {
@@ -115,6 +121,17 @@ final class Cluster implements AutoCloseable {
     static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The worker's graceful {@code /kill}, with the cluster secret. */
+    static HttpResponse<String> kill(int workerPort) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + workerPort + "/kill"))
+                .timeout(Duration.ofSeconds(30)).header("X-CountApp-Secret", SECRET)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     long count(String tenant) throws IOException, InterruptedException {

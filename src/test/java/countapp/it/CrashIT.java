@@ -81,7 +81,7 @@ class CrashIT {
             long pid = cluster.workerPid(ownerPort);
             assertThat(cluster.post(items(tenant, List.of("1", "2", "3"))).statusCode()).isEqualTo(200);
 
-            HttpResponse<String> kill = Cluster.get(ownerPort, "/kill");
+            HttpResponse<String> kill = Cluster.kill(ownerPort);
 
             assertThat(kill.statusCode()).isEqualTo(200);
             ProcessHandle handle = ProcessHandle.of(pid).orElseThrow();

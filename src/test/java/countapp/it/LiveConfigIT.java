@@ -92,7 +92,7 @@ class LiveConfigIT {
 
     private static String config(Cluster cluster, String workers) {
         return workers + "database: db/\nworker_logs: logs/\nworker_persist: 1\nconfig_check: 0.5\n"
-                + "listen: " + cluster.port + "\nhealth_check: 0.25\n";
+                + "listen: " + cluster.port + "\nhealth_check: 0.25\ncluster_secret: " + Cluster.SECRET + "\n";
     }
 
     private static boolean portsFree(int... ports) {

@@ -1,0 +1,93 @@
+package countapp.api;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.impl.ConnectionBase;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Keeps idle or numerous clients from holding connections.
+ *
+ * <p>After each response a keep-alive connection must deliver its next request header within
+ * {@code request_timeout}, else it is closed; connections beyond {@code max_connections} are closed at
+ * once. One periodic sweep closes the overdue connections, rather than a timer per connection.
+ *
+ * <p>Limitation: Vert.x hands an HTTP/1.x connection to the application only once its first request
+ * header is decoded, so a client still sending its first header is bounded by {@code max_header_bytes}
+ * and the server's idle timeout instead. Such a connection costs a socket and a small buffer, never
+ * event-loop time, so it cannot starve other clients.
+ */
+public final class ConnectionGuard {
+    private static final long SWEEP_MS = 100;
+
+    private final Supplier<Limits> limits;
+    private final LongSupplier nanoTime;
+    private final AtomicInteger open = new AtomicInteger();
+    /** Header deadline (System.nanoTime) of each connection awaiting a request; absent while one is served. */
+    private final Map<HttpConnection, Long> deadlines = new ConcurrentHashMap<>();
+
+    public ConnectionGuard(Vertx vertx, Supplier<Limits> limits) {
+        this(limits, System::nanoTime);
+        vertx.setPeriodic(SWEEP_MS, id -> sweep());
+    }
+
+    ConnectionGuard(Supplier<Limits> limits, LongSupplier nanoTime) {
+        this.limits = limits;
+        this.nanoTime = nanoTime;
+    }
+
+    public void onConnection(HttpConnection conn) {
+        int count = open.incrementAndGet();
+        conn.closeHandler(v -> {
+            open.decrementAndGet();
+            deadlines.remove(conn);
+        });
+        if (count > limits.get().maxConnections()) {
+            forceClose(conn);
+            return;
+        }
+        awaitRequest(conn);
+    }
+
+    /** Called when a request's headers have arrived: the deadline is met until its response ends. */
+    public void onRequest(HttpServerRequest req) {
+        HttpConnection conn = req.connection();
+        deadlines.remove(conn);
+        req.response().endHandler(v -> awaitRequest(conn));
+    }
+
+    public int openConnections() {
+        return open.get();
+    }
+
+    private void awaitRequest(HttpConnection conn) {
+        deadlines.put(conn, nanoTime.getAsLong() + limits.get().requestTimeout().toNanos());
+    }
+
+    /** Closes every connection past its header deadline. */
+    void sweep() {
+        long now = nanoTime.getAsLong();
+        deadlines.forEach((conn, deadline) -> {
+            if (now - deadline > 0 && deadlines.remove(conn, deadline)) {
+                forceClose(conn);
+            }
+        });
+    }
+
+    /**
+     * Closes the socket itself. Vert.x's {@code HttpConnection.close()} is a graceful shutdown that waits
+     * for the request being received, which a slow client never finishes; so close the Netty channel.
+     */
+    private static void forceClose(HttpConnection conn) {
+        if (conn instanceof ConnectionBase) {
+            ((ConnectionBase) conn).channel().close();
+        } else {
+            conn.close();
+        }
+    }
+}
