@@ -43,6 +43,8 @@ final class Supervisor {
     private static final long MAX_BACKOFF_MS = 10_000;
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
     private static final int MISSES_BEFORE_DOWN = 2;
+    /** At start, workers come up one by one: keep the full table for this long rather than shuffle it. */
+    private static final long STARTUP_GRACE_MS = 30_000;
 
     private final int partitions;
     private final WorkerClient client;
@@ -61,6 +63,9 @@ final class Supervisor {
     private volatile Config config;
     private volatile boolean stopping;
     private boolean roundScheduled;
+    /** Until every worker has been live once (or the grace ran out), the table covers all workers. */
+    private boolean starting = true;
+    private long startedAtMillis;
 
     Supervisor(Config config, int partitions, WorkerClient client, LongSupplier clockMillis, WorkerLauncher launcher) {
         this.config = config;
@@ -88,6 +93,7 @@ final class Supervisor {
     /** Spawns the local workers and starts reconciling; returns at once. */
     void start() {
         thread.execute(() -> {
+            startedAtMillis = clock.getAsLong();
             for (WorkerHandle w : workers.values()) {
                 if (w.endpoint.local()) {
                     spawn(w);
@@ -251,7 +257,9 @@ final class Supervisor {
     }
 
     private long healthTimeoutMs() {
-        return Math.max(250, Math.min(2000, config.healthCheck().toMillis()));
+        // At least 1 s: on a loaded machine a healthy worker can take a few hundred ms to answer, and a
+        // false "down" moves its partitions twice.
+        return Math.max(1000, Math.min(2000, config.healthCheck().toMillis()));
     }
 
     private void healthy(WorkerHandle w, WorkerClient.Reply reply) {
@@ -299,6 +307,13 @@ final class Supervisor {
     }
 
     private void updateRouting() {
+        if (starting) {
+            boolean allLive = workers.values().stream().allMatch(w -> w.live || w.retiring);
+            if (!allLive && clock.getAsLong() - startedAtMillis < STARTUP_GRACE_MS) {
+                return; // requests for a partition of a worker still starting wait for it
+            }
+            starting = false;
+        }
         List<WorkerHandle> candidates = new ArrayList<>();
         for (WorkerHandle w : workers.values()) {
             if (w.live && !w.retiring) {
@@ -374,8 +389,11 @@ final class Supervisor {
             }
             w.pushing = null;
             if (ar.succeeded() && ar.result().status() == 200) {
-                w.owned = WorkerClient.partitions(ar.result());
-                LOG.info("worker {} owns partitions {}", w.url(), w.owned);
+                Set<Integer> owned = WorkerClient.partitions(ar.result());
+                if (!owned.equals(w.owned)) {
+                    LOG.info("worker {} owns partitions {}", w.url(), owned);
+                }
+                w.owned = owned;
             } else {
                 String why = ar.succeeded() ? ar.result().text() : ar.cause().toString();
                 LOG.warn("worker {} did not take partitions {}: {}", w.url(), target, why);

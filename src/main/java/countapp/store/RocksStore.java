@@ -121,13 +121,16 @@ public final class RocksStore implements Store {
             } catch (RocksDBException e) {
                 dbOptions.close();
                 boolean locked = e.getMessage() != null && e.getMessage().contains("lock");
-                if (!locked || System.nanoTime() > deadline) {
+                if (!locked) {
                     throw new StoreException("cannot open partition " + partition + " at " + dir + ": " + e.getMessage(), e);
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new PartitionLockedException(partition, e.getMessage());
                 }
                 if (!stillWanted.getAsBoolean()) {
                     throw new StoreException("partition " + partition + " was assigned elsewhere while waiting for its lock");
                 }
-                LOG.info("partition {} is still held by another process; retrying in {} ms", partition, backoffMs);
+                LOG.debug("partition {} is still held by another process; retrying in {} ms", partition, backoffMs);
                 sleep(backoffMs);
                 backoffMs = Math.min(500, backoffMs * 2);
             } catch (java.io.IOException e) {

@@ -2,6 +2,7 @@ package countapp.worker;
 
 import countapp.store.Partition;
 import countapp.store.PartitionClosedException;
+import countapp.store.PartitionLockedException;
 import countapp.store.Store;
 import countapp.store.StoreException;
 import java.time.Duration;
@@ -22,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * <p>One writer: every transition runs on the single {@code partition-control} thread, so assignments
  * never interleave; request threads only read the slots (volatile array elements). Releases run before
  * opens, so a partition moving between two workers of one host is flushed and closed before it is reopened.
+ * An open never waits long for another process to let go of a partition (its LOCK file): that would hold
+ * up every later assignment, releases included. It gives up after {@code openTimeout} and leaves the
+ * partition closed; the coordinator pushes the assignment again until the open succeeds.
  */
 final class PartitionTable {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionTable.class);
@@ -105,6 +109,9 @@ final class PartitionTable {
             if (slots.get(p).state() == PartitionState.CLOSED && desired.contains(p)) {
                 try {
                     open(p);
+                } catch (PartitionLockedException e) {
+                    // Its previous owner has not let go yet: the coordinator asks again next round.
+                    LOG.debug("{}", e.getMessage());
                 } catch (StoreException e) {
                     if (desired.contains(p)) {
                         failures.add(e.getMessage());
@@ -131,7 +138,9 @@ final class PartitionTable {
             move(p, PartitionState.ACTIVE, partition);
         } catch (StoreException e) {
             move(p, PartitionState.CLOSED, null);
-            LOG.warn("partition {} not opened: {}", p, e.getMessage());
+            if (!(e instanceof PartitionLockedException)) {
+                LOG.warn("partition {} not opened: {}", p, e.getMessage());
+            }
             throw e;
         }
     }

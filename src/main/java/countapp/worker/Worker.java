@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Worker {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
-    private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(30);
+    /** Short: see PartitionTable on why an open must not wait long for a partition's lock. */
+    private static final Duration OPEN_TIMEOUT = Duration.ofMillis(200);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
     private final WorkerOptions options;
