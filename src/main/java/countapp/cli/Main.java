@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "countapp", mixinStandardHelpOptions = true, version = "CountApp 0.1.0",
         description = "Distributed, durable, exact multi-tenant unique-item counter.%n"
                 + "Without a sub-command, runs the coordinator.",
-        subcommands = {CoordinatorCommand.class, WorkerCommand.class})
+        subcommands = {CoordinatorCommand.class, WorkerCommand.class, countapp.bench.BenchCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

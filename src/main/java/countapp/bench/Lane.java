@@ -1,0 +1,255 @@
+package countapp.bench;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.nio.charset.StandardCharsets;
+import java.util.BitSet;
+import java.util.SplittableRandom;
+
+/**
+ * One event loop's share of the load: its own HTTP client (a pool of keep-alive connections bound to this
+ * event loop) and its own record of the items it sent and got acknowledged. Every field is touched only on
+ * the lane's context, so nothing here needs a lock.
+ */
+final class Lane {
+    /** One stage of a run (seeding, or the measured load). */
+    record Phase(boolean post, int batch, int concurrency, double rate, long start, long warmupEnd, long deadline,
+                 long itemLimit, boolean measure) {}
+
+    private static final int MAX_OUTSTANDING_OPEN_LOOP = 20_000;
+
+    private final int index;
+    private final int laneCount;
+    private final Context context;
+    private final HttpClientAgent client;
+    private final Target target;
+    private final Workload work;
+    private final Stats stats;
+    private final SplittableRandom random;
+    private final Workload.Scratch scratch = new Workload.Scratch();
+    private final RequestOptions postOptions;
+    /** Fresh and duplicate items this lane put in any request, and those in requests answered 200. */
+    final BitSet sent = new BitSet();
+    final BitSet acked = new BitSet();
+
+    private Phase phase;
+    private Promise<Void> phaseDone;
+    private int outstanding;
+    private int activeLoops;
+    private long openIssued;
+    private long timerId = -1;
+    private long countCursor;
+
+    Lane(int index, int laneCount, Vertx vertx, Target target, int connections, Workload work, Stats stats, long seed) {
+        this.index = index;
+        this.laneCount = laneCount;
+        this.context = vertx.getOrCreateContext();
+        this.target = target;
+        this.work = work;
+        this.stats = stats;
+        this.random = new SplittableRandom(seed);
+        this.client = vertx.createHttpClient(
+                new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setPipelining(false)
+                        .setConnectTimeout(5000),
+                new PoolOptions().setHttp1MaxSize(Math.max(1, connections)).setMaxWaitQueueSize(-1));
+        this.postOptions = new RequestOptions().setMethod(HttpMethod.POST).setHost(target.host()).setPort(target.port())
+                .setURI(target.path("/items"))
+                .setIdleTimeout(target.timeoutMs())
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+    }
+
+    /** Runs a phase on this lane; completes when its last request has been answered (or failed). */
+    Future<Void> run(Phase p) {
+        Promise<Void> promise = Promise.promise();
+        context.runOnContext(v -> {
+            phase = p;
+            phaseDone = promise;
+            openIssued = 0;
+            if (p.rate() > 0) {
+                timerId = context.owner().setPeriodic(1, 1, id -> openLoopTick());
+            } else {
+                activeLoops = p.concurrency();
+                if (activeLoops == 0) {
+                    promise.tryComplete();
+                }
+                for (int i = 0; i < p.concurrency(); i++) {
+                    closedLoopNext();
+                }
+            }
+        });
+        return promise.future();
+    }
+
+    private boolean phaseOver(long now) {
+        return now >= phase.deadline() || (phase.post() && phase.itemLimit() > 0 && work.allocated() >= phase.itemLimit());
+    }
+
+    private void closedLoopNext() {
+        long now = System.nanoTime();
+        if (phaseOver(now)) {
+            activeLoops--;
+            maybeFinished();
+            return;
+        }
+        send(now, true);
+    }
+
+    /** Open loop: sends every request whose intended time has come; request k of the run is due at start + k / rate. */
+    private void openLoopTick() {
+        long now = System.nanoTime();
+        double intervalNs = 1e9 / phase.rate();
+        while (true) {
+            long k = openIssued * laneCount + index;
+            long intended = phase.start() + (long) (k * intervalNs);
+            if (intended > now) {
+                break;
+            }
+            if (intended >= phase.deadline() || phaseOver(intended)) {
+                context.owner().cancelTimer(timerId);
+                timerId = -1;
+                maybeFinished();
+                return;
+            }
+            openIssued++;
+            if (outstanding >= MAX_OUTSTANDING_OPEN_LOOP) {
+                stats.error("open loop: " + outstanding + " requests outstanding on one lane; the server cannot keep up with "
+                        + phase.rate() + " req/s");
+                continue;
+            }
+            send(intended, false);
+        }
+    }
+
+    private void maybeFinished() {
+        boolean sending = phase.rate() > 0 ? timerId >= 0 : activeLoops > 0;
+        if (!sending && outstanding == 0) {
+            phaseDone.tryComplete();
+        }
+    }
+
+    /** Sends one request; latency counts from {@code intended} (the send time, or the open-loop schedule). */
+    private void send(long intended, boolean closedLoop) {
+        Phase p = phase;
+        outstanding++;
+        long[] seqs;
+        Future<io.vertx.core.http.HttpClientResponse> response;
+        if (p.post()) {
+            seqs = work.nextItems(random, p.batch());
+            for (long s : seqs) {
+                sent.set((int) s);
+            }
+            Buffer body = Buffer.buffer(work.body(seqs, scratch));
+            response = client.request(postOptions).compose(req -> req.send(body));
+        } else {
+            seqs = null;
+            int tenant = (int) ((countCursor++ * laneCount + index) % work.tenants());
+            response = client.request(countOptions(work.tenant(tenant))).compose(req -> req.send());
+        }
+        response.compose(resp -> resp.body().map(b -> {
+            if (resp.statusCode() != 200) {
+                throw new IllegalStateException("HTTP " + resp.statusCode() + ": " + b.toString(StandardCharsets.UTF_8));
+            }
+            return b;
+        })).onComplete(ar -> {
+            long now = System.nanoTime();
+            outstanding--;
+            int items = seqs == null ? 1 : seqs.length;
+            stats.completed.increment();
+            stats.completedItems.add(items);
+            if (ar.succeeded()) {
+                if (seqs != null) {
+                    for (long s : seqs) {
+                        acked.set((int) s);
+                    }
+                    stats.added.add(longField(ar.result(), "\"added\":"));
+                }
+                if (p.measure() && intended >= p.warmupEnd() && intended < p.deadline()) {
+                    stats.requests.increment();
+                    stats.items.add(items);
+                    stats.recordLatency(now - intended);
+                }
+            } else {
+                stats.error((p.post() ? "POST /items: " : "GET count: ") + ar.cause().getMessage());
+            }
+            if (closedLoop) {
+                closedLoopNext();
+            } else {
+                maybeFinished();
+            }
+        });
+    }
+
+    private RequestOptions countOptions(String tenant) {
+        return new RequestOptions().setMethod(HttpMethod.GET).setHost(target.host()).setPort(target.port())
+                .setURI(target.path("/items/" + tenant + "/count"))
+                .setIdleTimeout(target.timeoutMs());
+    }
+
+    /** Reads a tenant's count, retrying transient failures a few times. */
+    Future<Long> readCount(String tenant) {
+        Promise<Long> promise = Promise.promise();
+        context.runOnContext(v -> readCount(tenant, 3, promise));
+        return promise.future();
+    }
+
+    private void readCount(String tenant, int attemptsLeft, Promise<Long> promise) {
+        client.request(countOptions(tenant)).compose(req -> req.send())
+                .compose(resp -> resp.body().map(b -> {
+                    if (resp.statusCode() != 200) {
+                        throw new IllegalStateException("HTTP " + resp.statusCode() + ": " + b.toString(StandardCharsets.UTF_8));
+                    }
+                    return longField(b, "\"count\":");
+                }))
+                .onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        promise.complete(ar.result());
+                    } else if (attemptsLeft > 1) {
+                        context.owner().setTimer(200, id -> readCount(tenant, attemptsLeft - 1, promise));
+                    } else {
+                        promise.fail(ar.cause());
+                    }
+                });
+    }
+
+    /** The non-negative integer after {@code key} in a small JSON answer. */
+    static long longField(Buffer body, String key) {
+        String text = body.toString(StandardCharsets.UTF_8);
+        int at = text.indexOf(key);
+        if (at < 0) {
+            throw new IllegalStateException("no " + key + " in " + text);
+        }
+        long v = 0;
+        int i = at + key.length();
+        while (i < text.length() && text.charAt(i) == ' ') {
+            i++;
+        }
+        int start = i;
+        for (; i < text.length() && Character.isDigit(text.charAt(i)); i++) {
+            v = v * 10 + (text.charAt(i) - '0');
+        }
+        if (i == start) {
+            throw new IllegalStateException("no number after " + key + " in " + text);
+        }
+        return v;
+    }
+
+    Future<Void> close() {
+        return client.close();
+    }
+
+    /** Where the load goes: host, port, base path, per-request timeout. */
+    record Target(String host, int port, String basePath, long timeoutMs) {
+        String path(String p) {
+            return basePath + p;
+        }
+    }
+}
