@@ -42,6 +42,11 @@ public final class RedisStore implements Store {
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
     /** How long {@code WAIT} lets replicas catch up; below {@link #COMMAND_TIMEOUT} so its answer arrives. */
     static final long WAIT_TIMEOUT_MS = 1000;
+    /**
+     * Bound on connecting (TCP connect and handshake), looser than a command's: a busy host must not turn
+     * every reconnect into a failure, and a request never waits on it longer than {@link #COMMAND_TIMEOUT}.
+     */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final String META_KEY = "countapp:meta";
     static final String META_FORMAT = "format=1;partitions=";
 
@@ -57,7 +62,7 @@ public final class RedisStore implements Store {
     private RedisStore(RedisConfig config, int configuredPartitions) {
         this.config = config;
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
-        SocketOptions socket = SocketOptions.builder().connectTimeout(COMMAND_TIMEOUT).keepAlive(true).build();
+        SocketOptions socket = SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build();
         TimeoutOptions timeouts = TimeoutOptions.enabled(COMMAND_TIMEOUT);
         try {
             if (config.cluster()) {
@@ -106,7 +111,7 @@ public final class RedisStore implements Store {
 
     private RedisURI uri(RedisConfig.HostPort node) {
         RedisURI.Builder b = RedisURI.builder().withHost(node.host()).withPort(node.port()).withSsl(config.tls())
-                .withTimeout(COMMAND_TIMEOUT);
+                .withTimeout(CONNECT_TIMEOUT);
         if (config.password() != null) {
             b.withPassword(config.password().toCharArray());
         }
