@@ -10,7 +10,8 @@ import java.util.List;
  * resolved against the config file's folder.
  *
  * @param workers the workers, in the order configured
- * @param database the embedded database folder
+ * @param database the embedded database folder, or null when the data lives in Redis
+ * @param redis the Redis settings, or null for the embedded database
  * @param workerLogs folder of the per-worker log files
  * @param workerPersist how long an acknowledged item may sit only in the OS page cache (0 = fsync first)
  * @param configCheck how often the file is re-read
@@ -26,6 +27,7 @@ import java.util.List;
 public record Config(
         List<WorkerEndpoint> workers,
         Path database,
+        RedisConfig redis,
         Path workerLogs,
         Duration workerPersist,
         Duration configCheck,
@@ -40,5 +42,13 @@ public record Config(
 
     public Config {
         workers = List.copyOf(workers);
+        if ((database == null) == (redis == null)) {
+            throw new IllegalArgumentException("exactly one of database folder and redis must be set");
+        }
+    }
+
+    /** The database for logs: the folder, or the Redis URL (without its password). */
+    public String databaseName() {
+        return redis != null ? redis.toString() : database.toString();
     }
 }

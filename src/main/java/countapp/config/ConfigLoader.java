@@ -23,7 +23,8 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class ConfigLoader {
     static final int FIRST_LOCAL_PORT = 5001;
     private static final Set<String> KEYS = Set.of("workers", "database", "worker_logs", "worker_persist",
-            "config_check", "listen", "health_check", "partitions", "worker_bind", "cluster_secret", "limits", "auth");
+            "config_check", "listen", "health_check", "partitions", "worker_bind", "cluster_secret", "limits", "auth",
+            "redis_password", "redis_wait_replicas");
     private static final Set<String> LIMIT_KEYS = Set.of("max_body_bytes", "max_items", "max_value_bytes",
             "max_header_bytes", "request_timeout", "max_connections");
 
@@ -64,7 +65,19 @@ public final class ConfigLoader {
         }
         Path base = source.getParent() == null ? Path.of("").toAbsolutePath() : source.getParent();
         List<WorkerEndpoint> workers = workers(map.get("workers"), problems);
-        Path database = path(map, "database", "db/", base, problems);
+        Object databaseValue = map.getOrDefault("database", "db/");
+        RedisConfig redis = null;
+        Path database = null;
+        if (databaseValue instanceof String && RedisUrl.isRedis((String) databaseValue)) {
+            redis = redis(map, (String) databaseValue, problems);
+        } else {
+            database = path(map, "database", "db/", base, problems);
+            for (String key : List.of("redis_password", "redis_wait_replicas")) {
+                if (map.containsKey(key)) {
+                    problems.add(key + ": applies only when database is a redis:// URL");
+                }
+            }
+        }
         Path logs = path(map, "worker_logs", "logs/", base, problems);
         Duration persist = seconds(map, "worker_persist", 5, true, problems);
         Duration configCheck = seconds(map, "config_check", 5, false, problems);
@@ -90,7 +103,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException("invalid config " + source + ":\n  - " + String.join("\n  - ", problems));
         }
-        return new Config(workers, database, logs, persist, configCheck, listen, health, partitions, workerBind, secret,
+        return new Config(workers, database, redis, logs, persist, configCheck, listen, health, partitions, workerBind, secret,
                 limits, auth, source);
     }
 
@@ -140,12 +153,28 @@ public final class ConfigLoader {
             problems.add(key + ": must be a folder path, got " + describe(value));
             return base;
         }
-        String s = (String) value;
-        if (s.startsWith("redis://") || s.startsWith("rediss://")) {
-            problems.add(key + ": Redis databases are not supported by this version; use a folder such as db/");
-            return base;
+        return base.resolve((String) value).normalize();
+    }
+
+    private static RedisConfig redis(Map<String, Object> map, String url, List<String> problems) {
+        List<RedisConfig.HostPort> nodes;
+        try {
+            nodes = RedisUrl.nodes(url);
+        } catch (IllegalArgumentException e) {
+            problems.add("database: " + e.getMessage());
+            nodes = List.of(new RedisConfig.HostPort("localhost", 6379));
         }
-        return base.resolve(s).normalize();
+        String password = null;
+        Object pw = map.get("redis_password");
+        if (pw != null) {
+            if (!(pw instanceof String) || ((String) pw).isEmpty()) {
+                problems.add("redis_password: must be a non-empty string");
+            } else {
+                password = (String) pw;
+            }
+        }
+        int wait = integer(map, "redis_wait_replicas", 0, 0, 16, problems);
+        return new RedisConfig(nodes, url.startsWith(RedisUrl.TLS_SCHEME), password, wait);
     }
 
     private static Duration seconds(Map<String, Object> map, String key, double fallback, boolean zeroAllowed,

@@ -7,7 +7,7 @@ import countapp.config.ClusterSecret;
 import countapp.config.Config;
 import countapp.config.ConfigException;
 import countapp.config.ConfigLoader;
-import countapp.store.DatabaseMeta;
+import countapp.store.Stores;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -34,16 +34,12 @@ public final class Coordinator {
 
     private Coordinator(Config config) {
         this.config = config;
-        DatabaseMeta meta = DatabaseMeta.loadOrCreate(config.database(), config.partitions());
-        if (meta.partitions() != config.partitions()) {
-            LOG.warn("database {} was created with {} partitions; the config's partitions: {} applies only to new "
-                    + "databases", config.database(), meta.partitions(), config.partitions());
-        }
+        int partitions = Stores.partitions(config);
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         // A configured secret is shared with remote workers; otherwise spawned workers get a fresh one.
         ClusterSecret secret = config.clusterSecret() != null ? config.clusterSecret() : ClusterSecret.random();
         this.client = new WorkerClient(vertx, secret);
-        this.supervisor = new Supervisor(config, meta.partitions(), client, System::currentTimeMillis,
+        this.supervisor = new Supervisor(config, partitions, client, System::currentTimeMillis,
                 new WorkerLauncher(secret));
     }
 
@@ -65,7 +61,7 @@ public final class Coordinator {
             throw new IllegalStateException("cannot listen on port " + config.listen() + ": " + e.getCause().getMessage(), e);
         }
         LOG.info("Coordinator is up on :{} ({} workers, database {})", config.listen(), config.workers().size(),
-                config.database());
+                config.databaseName());
         return c;
     }
 

@@ -136,7 +136,7 @@ final class Supervisor {
             if (!fresh.healthCheck().equals(old.healthCheck())) {
                 LOG.info("config: health_check is now {} ms", fresh.healthCheck().toMillis());
             }
-            if (fresh.listen() != old.listen() || !fresh.database().equals(old.database())) {
+            if (fresh.listen() != old.listen() || !fresh.databaseName().equals(old.databaseName())) {
                 LOG.warn("config: listen and database changes take effect only after a restart");
             }
             round();

@@ -92,6 +92,11 @@ public final class RocksStore implements Store {
     }
 
     @Override
+    public int partitions() {
+        return partitions;
+    }
+
+    @Override
     public void setPersistInterval(Duration interval) {
         StoreOptions updated = options.withPersistInterval(interval);
         options = updated;

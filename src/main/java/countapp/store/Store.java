@@ -22,6 +22,9 @@ public interface Store extends AutoCloseable {
      */
     Partition open(int partition, Duration timeout, BooleanSupplier stillWanted) throws StoreException;
 
+    /** The partition count of the database, fixed when it was created. */
+    int partitions();
+
     /** Changes how long an acknowledged write may stay only in the OS page cache (0 = fsync every write). */
     void setPersistInterval(Duration interval);
 

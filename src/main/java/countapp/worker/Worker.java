@@ -7,9 +7,8 @@ import countapp.config.ClusterSecret;
 import countapp.config.Config;
 import countapp.config.ConfigException;
 import countapp.config.ConfigLoader;
-import countapp.store.DatabaseMeta;
-import countapp.store.RocksStore;
-import countapp.store.StoreOptions;
+import countapp.store.Store;
+import countapp.store.Stores;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -37,7 +36,7 @@ public final class Worker {
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
     private final WorkerOptions options;
-    private final RocksStore store;
+    private final Store store;
     private final PartitionTable table;
     private final Vertx vertx;
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -65,9 +64,8 @@ public final class Worker {
         this.options = options;
         this.config = options.config();
         this.secret = secretOf(config);
-        DatabaseMeta meta = DatabaseMeta.loadOrCreate(config.database(), config.partitions());
-        this.store = new RocksStore(config.database(), meta.partitions(), StoreOptions.defaults(config.workerPersist()));
-        this.table = new PartitionTable(store, meta.partitions(), OPEN_TIMEOUT);
+        this.store = Stores.open(config);
+        this.table = new PartitionTable(store, store.partitions(), OPEN_TIMEOUT);
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     }
 
@@ -110,7 +108,7 @@ public final class Worker {
         long reloadMs = config.configCheck().toMillis();
         housekeeping.scheduleWithFixedDelay(this::reloadConfig, reloadMs, reloadMs, TimeUnit.MILLISECONDS);
         LOG.info("worker up on {}:{} (pid {}, database {}, {} partitions, worker_persist {} ms)", options.bind(),
-                options.port(), ProcessHandle.current().pid(), config.database(), table.partitions(),
+                options.port(), ProcessHandle.current().pid(), config.databaseName(), table.partitions(),
                 config.workerPersist().toMillis());
     }
 

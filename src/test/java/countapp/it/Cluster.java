@@ -38,18 +38,26 @@ final class Cluster implements AutoCloseable {
     final Path dir;
     final int port;
     final List<Integer> workerPorts;
+    /** The config's database line value: a folder, or a redis:// URL. */
+    private final String database;
     private Process coordinator;
 
-    private Cluster(Path dir, int port, List<Integer> workerPorts) {
+    private Cluster(Path dir, int port, List<Integer> workerPorts, String database) {
         this.dir = dir;
         this.port = port;
         this.workerPorts = workerPorts;
+        this.database = database;
     }
 
     /** Writes a config for {@code workers} local workers under {@code dir} and starts the coordinator. */
     static Cluster start(Path dir, int workers, String extraConfig) throws Exception {
+        return start(dir, workers, extraConfig, "db/");
+    }
+
+    /** As {@link #start(Path, int, String)}, with {@code database} (a folder or a redis:// URL) in the config. */
+    static Cluster start(Path dir, int workers, String extraConfig, String database) throws Exception {
         List<Integer> ports = freePorts(workers + 1);
-        Cluster c = new Cluster(dir, ports.get(0), ports.subList(1, ports.size()));
+        Cluster c = new Cluster(dir, ports.get(0), ports.subList(1, ports.size()), database);
         c.writeConfig(extraConfig);
         c.startCoordinator();
         return c;
@@ -58,7 +66,7 @@ final class Cluster implements AutoCloseable {
     void writeConfig(String extra) throws IOException {
         String workers = workerPorts.stream().map(p -> "  - http://localhost:" + p).collect(Collectors.joining("\n"));
         Files.writeString(dir.resolve("config.yaml"), "workers:\n" + workers + "\n"
-                + "database: db/\nworker_logs: logs/\nworker_persist: 1\nconfig_check: 5\n"
+                + "database: " + database + "\nworker_logs: logs/\nworker_persist: 1\nconfig_check: 5\n"
                 + "listen: " + port + "\nhealth_check: 0.25\ncluster_secret: " + SECRET + "\n" + extra);
     }
 

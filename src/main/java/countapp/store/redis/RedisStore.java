@@ -1,0 +1,196 @@
+package countapp.store.redis;
+
+import countapp.config.RedisConfig;
+import countapp.store.Partition;
+import countapp.store.Store;
+import countapp.store.StoreException;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Redis backend: each tenant's set of ids is one Redis set, so any number of workers on any hosts
+ * can serve any partition. Partitions remain only for routing (every coordinator sends a tenant to the
+ * same worker); opening or closing one is free, and no fencing is needed because {@code SADD} is atomic.
+ *
+ * <p>One multiplexed connection (per node, for a Cluster) carries every command of the process. Every
+ * command has a bounded timeout, so an unreachable Redis turns into a {@link StoreException} (503) in
+ * seconds rather than a hung request; Lettuce reconnects by itself when Redis returns.
+ */
+public final class RedisStore implements Store {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisStore.class);
+    /** Bound on every command, including {@code WAIT}: past it the request fails with 503. */
+    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+    /** How long {@code WAIT} lets replicas catch up; below {@link #COMMAND_TIMEOUT} so its answer arrives. */
+    static final long WAIT_TIMEOUT_MS = 1000;
+    /**
+     * Bound on connecting (TCP connect and handshake), looser than a command's: a busy host must not turn
+     * every reconnect into a failure, and a request never waits on it longer than {@link #COMMAND_TIMEOUT}.
+     */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    static final String META_KEY = "countapp:meta";
+    static final String META_FORMAT = "format=1;partitions=";
+
+    private final RedisConfig config;
+    private final int partitions;
+    private final ClientResources resources;
+    private final RedisClient client; // standalone, else null
+    private final RedisClusterClient clusterClient; // cluster, else null
+    private final StatefulConnection<String, String> connection;
+    private final StatefulRedisClusterConnection<String, String> clusterConnection; // cluster, else null
+    private final RedisClusterAsyncCommands<String, String> commands;
+
+    private RedisStore(RedisConfig config, int configuredPartitions) {
+        this.config = config;
+        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+        SocketOptions socket = SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build();
+        TimeoutOptions timeouts = TimeoutOptions.enabled(COMMAND_TIMEOUT);
+        try {
+            if (config.cluster()) {
+                List<RedisURI> seeds = new ArrayList<>();
+                config.nodes().forEach(n -> seeds.add(uri(n)));
+                RedisClusterClient cc = RedisClusterClient.create(resources, seeds);
+                // Topology changes (failover, resharding) are picked up at once on MOVED/ASK or a lost
+                // connection (Lettuce 7's default adaptive triggers), and every few seconds regardless.
+                ClusterTopologyRefreshOptions refresh = ClusterTopologyRefreshOptions.builder()
+                        .enablePeriodicRefresh(Duration.ofSeconds(5))
+                        .adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1))
+                        .build();
+                cc.setOptions(ClusterClientOptions.builder().topologyRefreshOptions(refresh).socketOptions(socket)
+                        .timeoutOptions(timeouts).autoReconnect(true).maxRedirects(5).build());
+                StatefulRedisClusterConnection<String, String> c = cc.connect();
+                this.clusterClient = cc;
+                this.client = null;
+                this.connection = c;
+                this.clusterConnection = c;
+                this.commands = c.async();
+            } else {
+                RedisClient rc = RedisClient.create(resources, uri(config.nodes().get(0)));
+                rc.setOptions(ClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts)
+                        .autoReconnect(true).build());
+                StatefulRedisConnection<String, String> c = rc.connect();
+                this.client = rc;
+                this.clusterClient = null;
+                this.clusterConnection = null;
+                this.connection = c;
+                this.commands = c.async();
+            }
+            this.partitions = agreeOnPartitions(configuredPartitions);
+        } catch (RuntimeException e) {
+            shutdownQuietly();
+            throw e instanceof StoreException ? e
+                    : new StoreException("cannot use Redis at " + config + ": " + e.getMessage(), e);
+        }
+        LOG.info("connected to Redis {} ({}, {} partitions, redis_wait_replicas {})", config,
+                config.cluster() ? "cluster" : "standalone", partitions, config.waitReplicas());
+    }
+
+    /** Connects and checks (or records, on first use) the partition count every process must share. */
+    public static RedisStore connect(RedisConfig config, int configuredPartitions) {
+        return new RedisStore(config, configuredPartitions);
+    }
+
+    private RedisURI uri(RedisConfig.HostPort node) {
+        RedisURI.Builder b = RedisURI.builder().withHost(node.host()).withPort(node.port()).withSsl(config.tls())
+                .withTimeout(CONNECT_TIMEOUT);
+        if (config.password() != null) {
+            b.withPassword(config.password().toCharArray());
+        }
+        return b.build();
+    }
+
+    /**
+     * The tenant-to-partition map depends on the partition count, and every coordinator and worker reads
+     * its own config file: the first process to start records its count with {@code SET NX}, and a process
+     * configured with another count refuses to start rather than route tenants differently.
+     */
+    private int agreeOnPartitions(int configured) {
+        String wanted = META_FORMAT + configured;
+        try {
+            commands.set(META_KEY, wanted, SetArgs.Builder.nx()).get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            String stored = commands.get(META_KEY).get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (stored == null || !stored.startsWith(META_FORMAT)) {
+                throw new StoreException("Redis key " + META_KEY + " holds \"" + stored
+                        + "\", not CountApp metadata; is this Redis used by something else?");
+            }
+            int existing = Integer.parseInt(stored.substring(META_FORMAT.length()));
+            if (existing != configured) {
+                throw new StoreException("the CountApp data in Redis " + config + " was created with partitions: "
+                        + existing + " but this config says partitions: " + configured
+                        + "; every process must use the same value (set partitions: " + existing + ")");
+            }
+            return existing;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while reading " + META_KEY, e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new StoreException("cannot read " + META_KEY + " from Redis " + config + ": " + e.getMessage(), e);
+        } catch (NumberFormatException e) {
+            throw new StoreException("corrupt " + META_KEY + " in Redis " + config + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public int partitions() {
+        return partitions;
+    }
+
+    @Override
+    public Partition open(int partition, Duration timeout, BooleanSupplier stillWanted) {
+        if (partition < 0 || partition >= partitions) {
+            throw new StoreException("partition " + partition + " does not exist (0.." + (partitions - 1) + ")");
+        }
+        return new RedisPartition(partition, commands, clusterConnection, clusterClient, config.waitReplicas());
+    }
+
+    /** Durability is Redis' own (its AOF fsync policy and replication), so there is nothing to change here. */
+    @Override
+    public void setPersistInterval(Duration interval) {
+        LOG.info("worker_persist does not apply to a Redis database; durability follows Redis' appendfsync setting");
+    }
+
+    @Override
+    public void close() {
+        shutdownQuietly();
+    }
+
+    private void shutdownQuietly() {
+        try {
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Redis connection did not close cleanly: {}", e.toString());
+        }
+        try {
+            if (client != null) {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            }
+            if (clusterClient != null) {
+                clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Redis client did not shut down cleanly: {}", e.toString());
+        }
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+}

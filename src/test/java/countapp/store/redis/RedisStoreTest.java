@@ -1,0 +1,211 @@
+package countapp.store.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import countapp.api.ItemBatch;
+import countapp.config.RedisConfig;
+import countapp.store.Partition;
+import countapp.store.PartitionClosedException;
+import countapp.store.StoreException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Redis backend against a real standalone redis-server. */
+class RedisStoreTest {
+    private static final int PARTITIONS = 8;
+    @TempDir
+    static Path dir;
+    private static RedisServers.Server server;
+    private static RedisStore store;
+
+    @BeforeAll
+    static void startRedis() throws Exception {
+        RedisServers.assumeInstalled();
+        server = RedisServers.standalone(dir);
+        store = RedisStore.connect(config(server.port, 0), PARTITIONS);
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        if (store != null) {
+            store.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @BeforeEach
+    void flush() {
+        // Every test starts from an empty set of tenants but keeps the partition metadata.
+        RedisServers.cli(server.port, "eval", "for _,k in ipairs(redis.call('keys','countapp:{*')) do redis.call('del',k) end", "0");
+    }
+
+    private static RedisConfig config(int port, int wait) {
+        return new RedisConfig(List.of(new RedisConfig.HostPort("127.0.0.1", port)), false, null, wait);
+    }
+
+    private static ItemBatch batch(String... tenantIdPairs) {
+        int n = tenantIdPairs.length / 2;
+        String[] tenants = new String[n];
+        String[] ids = new String[n];
+        for (int i = 0; i < n; i++) {
+            tenants[i] = tenantIdPairs[2 * i];
+            ids[i] = tenantIdPairs[2 * i + 1];
+        }
+        return ItemBatch.of(tenants, ids);
+    }
+
+    private static long add(Partition p, ItemBatch b) throws Exception {
+        int[] all = new int[b.size()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        return p.add(b, all, all.length).get(10, TimeUnit.SECONDS);
+    }
+
+    private static long count(Partition p, String tenant) throws Exception {
+        return p.count(tenant).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void add_duplicatesWithinAndAcrossAdds_countedOnce() throws Exception {
+        Partition p = store.open(0, Duration.ofSeconds(1));
+
+        assertThat(add(p, batch("t1", "a", "t1", "a", "t2", "a", "t1", "b"))).isEqualTo(3);
+        assertThat(add(p, batch("t1", "a", "t1", "c", "t2", "a"))).isEqualTo(1);
+        assertThat(count(p, "t1")).isEqualTo(3);
+        assertThat(count(p, "t2")).isEqualTo(1);
+    }
+
+    @Test
+    void count_unknownTenant_isZero() throws Exception {
+        assertThat(count(store.open(3, Duration.ofSeconds(1)), "nobody")).isZero();
+    }
+
+    @Test
+    void add_subsetOfIndices_addsOnlyThose() throws Exception {
+        Partition p = store.open(1, Duration.ofSeconds(1));
+        ItemBatch b = batch("t", "x", "u", "y", "t", "z");
+
+        assertThat(p.add(b, new int[] {0, 2, 1}, 2).get(10, TimeUnit.SECONDS)).isEqualTo(2);
+        assertThat(count(p, "t")).isEqualTo(2);
+        assertThat(count(p, "u")).isZero();
+    }
+
+    @Test
+    void add_concurrentOverlappingAdds_sumOfAddedEqualsCountEqualsScard() throws Exception {
+        List<Partition> partitions = List.of(store.open(2, Duration.ofSeconds(1)), store.open(2, Duration.ofSeconds(1)));
+        List<CompletableFuture<Long>> adds = new ArrayList<>();
+        for (int client = 0; client < 8; client++) {
+            Partition p = partitions.get(client % 2);
+            for (int round = 0; round < 25; round++) {
+                List<String> pairs = new ArrayList<>();
+                for (int i = 0; i < 40; i++) {
+                    // Overlapping ids: clients share the id space, so many adds race on the same members.
+                    pairs.add("tenant-" + (i % 3));
+                    pairs.add("id-" + ((round * 40 + i * 7 + client) % 500));
+                }
+                ItemBatch b = batch(pairs.toArray(String[]::new));
+                int[] all = new int[b.size()];
+                for (int i = 0; i < all.length; i++) {
+                    all[i] = i;
+                }
+                adds.add(p.add(b, all, all.length));
+            }
+        }
+        long added = 0;
+        for (CompletableFuture<Long> f : adds) {
+            added += f.get(30, TimeUnit.SECONDS);
+        }
+        long counted = 0;
+        for (int t = 0; t < 3; t++) {
+            long c = count(partitions.get(0), "tenant-" + t);
+            long scard = Long.parseLong(RedisServers.cli(server.port, "scard", RedisPartition.key("tenant-" + t)));
+            assertThat(c).isEqualTo(scard);
+            counted += c;
+        }
+        assertThat(added).isEqualTo(counted);
+    }
+
+    @Test
+    void add_unicodeAndKeyLikeTenants_keptApart() throws Exception {
+        Partition p = store.open(4, Duration.ofSeconds(1));
+
+        add(p, batch("a}:items", "1", "a", "1", "a", "2", "{a}", "1", "ü/../x", "1"));
+
+        assertThat(count(p, "a")).isEqualTo(2);
+        assertThat(count(p, "a}:items")).isEqualTo(1);
+        assertThat(count(p, "{a}")).isEqualTo(1);
+        assertThat(count(p, "ü/../x")).isEqualTo(1);
+    }
+
+    @Test
+    void close_thenAdd_failsAsNotOpen() throws Exception {
+        Partition p = store.open(5, Duration.ofSeconds(1));
+        p.close().get(5, TimeUnit.SECONDS);
+
+        assertThatThrownBy(() -> add(p, batch("t", "x"))).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(PartitionClosedException.class);
+    }
+
+    @Test
+    void connect_otherPartitionCount_refusedNamingBoth() {
+        assertThatThrownBy(() -> RedisStore.connect(config(server.port, 0), PARTITIONS + 1).close())
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("partitions: " + PARTITIONS).hasMessageContaining("partitions: " + (PARTITIONS + 1));
+    }
+
+    @Test
+    void add_waitForReplicaWithoutReplicas_failsAfterBoundedWait() throws Exception {
+        try (RedisStore waiting = RedisStore.connect(config(server.port, 1), PARTITIONS)) {
+            Partition p = waiting.open(6, Duration.ofSeconds(1));
+            long start = System.nanoTime();
+
+            assertThatThrownBy(() -> add(p, batch("w", "1"))).isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(StoreException.class).hasMessageContaining("replicas");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void add_redisDown_failsWithinTimeoutThenRecoversAfterRestart() throws Exception {
+        Path own = dir.resolve("down");
+        java.nio.file.Files.createDirectories(own);
+        try (RedisServers.Server s = RedisServers.standalone(own);
+                RedisStore st = RedisStore.connect(config(s.port, 0), PARTITIONS)) {
+            Partition p = st.open(7, Duration.ofSeconds(1));
+            assertThat(add(p, batch("d", "1"))).isEqualTo(1);
+            s.kill();
+            long start = System.nanoTime();
+
+            assertThatThrownBy(() -> add(p, batch("d", "2"))).isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(StoreException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+
+            s.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long added = -1;
+            while (added < 0) {
+                try {
+                    added = add(p, batch("d", "3"));
+                } catch (ExecutionException e) {
+                    assertThat(System.nanoTime()).as("recovered within 30 s: %s", e).isLessThan(deadline);
+                    Thread.sleep(200);
+                }
+            }
+            assertThat(count(p, "d")).isBetween(2L, 3L); // "2" may or may not have reached Redis
+        }
+    }
+}
