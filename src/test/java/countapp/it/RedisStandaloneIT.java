@@ -102,12 +102,13 @@ class RedisStandaloneIT {
                 Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> statuses.containsKey(200)
                         && statuses.get(200).get() > 20);
                 long workerPid = cluster.workerPid(cluster.workerPorts.get(0));
+                int owner = CrashIT.ownerPort(cluster, "down-0"); // a worker answers only for its partitions
                 redis.kill();
 
                 // A worker asked directly answers 503 with a JSON error within its Redis command timeout.
                 long start = System.nanoTime();
                 HttpResponse<String> direct = Cluster.send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + cluster.workerPorts.get(0) + "/items/down-0/count"))
+                        URI.create("http://localhost:" + owner + "/items/down-0/count"))
                         .timeout(Duration.ofSeconds(20)).GET().build());
                 assertThat(direct.statusCode()).as(direct.body()).isEqualTo(503);
                 assertThat(direct.body()).startsWith("{\"error\":").contains("Redis");
