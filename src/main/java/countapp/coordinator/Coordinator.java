@@ -3,14 +3,24 @@ package countapp.coordinator;
 import countapp.api.HttpVerticle;
 import countapp.api.Limits;
 import countapp.config.Config;
-import countapp.config.ConfigException;
-import countapp.config.ConfigLoader;
+import countapp.metrics.ClusterMetrics;
+import countapp.metrics.Endpoint;
+import countapp.metrics.ForwardMetrics;
+import countapp.metrics.HttpMetrics;
+import countapp.metrics.IngestMetrics;
+import countapp.metrics.Metrics;
+import countapp.metrics.Trend;
+import countapp.ops.Banner;
+import countapp.ops.Dashboard;
 import countapp.store.DatabaseMeta;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -23,11 +33,19 @@ import org.slf4j.LoggerFactory;
 public final class Coordinator {
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
     private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(30);
+    /** The dashboard's sparklines: one point a second over the last two minutes. */
+    private static final long TREND_INTERVAL_MS = 1000;
+    private static final int TREND_POINTS = 120;
+
+    /** The version the banner and {@code --version} show. */
+    public static final String VERSION = "0.1.0";
 
     private final Config config;
     private final Vertx vertx;
     private final WorkerClient client;
+    private final Metrics metrics = Metrics.create();
     private final Supervisor supervisor;
+    private final ConfigWatcher watcher;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     private Coordinator(Config config) {
@@ -39,7 +57,9 @@ public final class Coordinator {
         }
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         this.client = new WorkerClient(vertx);
-        this.supervisor = new Supervisor(config, meta.partitions(), client, System::currentTimeMillis);
+        this.supervisor = new Supervisor(config, meta.partitions(), client, System::currentTimeMillis,
+                new ClusterMetrics(metrics.registry()));
+        this.watcher = new ConfigWatcher(supervisor, config);
     }
 
     /** Starts the workers and the public API; returns once the API listens. */
@@ -47,9 +67,8 @@ public final class Coordinator {
         Coordinator c = new Coordinator(config);
         Runtime.getRuntime().addShutdownHook(new Thread(c::stop, "shutdown"));
         c.supervisor.start();
-        c.watchConfig();
-        Forwarder forwarder = new Forwarder(c.vertx, c.client, c.supervisor::routing, FORWARD_TIMEOUT);
-        CoordinatorHandler handler = new CoordinatorHandler(forwarder, c.supervisor, Limits.DEFAULT);
+        c.watcher.start();
+        var handler = c.handler();
         HttpServerOptions http = new HttpServerOptions().setPort(config.listen())
                 .setIdleTimeout(120).setIdleTimeoutUnit(TimeUnit.SECONDS);
         try {
@@ -61,34 +80,23 @@ public final class Coordinator {
         }
         LOG.info("Coordinator is up on :{} ({} workers, database {})", config.listen(), config.workers().size(),
                 config.database());
+        System.out.println(Banner.coordinator(config, c.supervisor.partitions(), VERSION));
         return c;
     }
 
-    /** Re-reads the config file every {@code config_check} seconds; a bad file keeps the last good config. */
-    private void watchConfig() {
-        Thread t = new Thread(() -> {
-            Config current = config;
-            while (!stopped.get()) {
-                try {
-                    Thread.sleep(supervisor.config().configCheck().toMillis());
-                    Config fresh = ConfigLoader.load(current.source());
-                    if (!fresh.equals(current)) {
-                        LOG.info("config {} changed; applying it", fresh.source());
-                        supervisor.apply(fresh);
-                        current = fresh;
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                } catch (ConfigException e) {
-                    LOG.error("config reload failed; the last good config stays in force: {}", e.getMessage());
-                } catch (RuntimeException e) {
-                    LOG.error("config reload failed; the last good config stays in force", e);
-                }
-            }
-        }, "config-watch");
-        t.setDaemon(true);
-        t.start();
+    /** The public API, with request metrics around it. */
+    private Handler<HttpServerRequest> handler() {
+        IngestMetrics ingest = new IngestMetrics(metrics.registry());
+        ForwardMetrics forward = new ForwardMetrics(metrics.registry());
+        HttpMetrics http = new HttpMetrics(metrics.registry(), EnumSet.of(Endpoint.ROOT, Endpoint.ITEMS,
+                Endpoint.COUNT, Endpoint.IDS, Endpoint.STATUS, Endpoint.METRICS, Endpoint.DASHBOARD));
+        Trend trend = new Trend(ingest, http.timer(Endpoint.ITEMS, 200), TREND_POINTS, System::nanoTime);
+        vertx.setPeriodic(TREND_INTERVAL_MS, id -> trend.sample(System.currentTimeMillis()));
+        Forwarder forwarder = new Forwarder(vertx, client, supervisor::routing, FORWARD_TIMEOUT, forward);
+        StatusReport status = new StatusReport(supervisor, watcher, ingest, forward, trend);
+        CoordinatorHandler api = new CoordinatorHandler(forwarder, supervisor, Limits.DEFAULT, ingest, metrics, status,
+                new Dashboard());
+        return http.instrument(api);
     }
 
     /** Stops the API and every spawned worker (gracefully, then forcibly). Idempotent. */
@@ -97,6 +105,7 @@ public final class Coordinator {
             return;
         }
         LOG.info("coordinator stopping: stopping its workers");
+        watcher.stop();
         supervisor.stop();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -105,6 +114,7 @@ public final class Coordinator {
         } catch (Exception e) {
             LOG.warn("HTTP server did not close cleanly: {}", e.toString());
         }
+        metrics.close();
         LOG.info("coordinator stopped");
     }
 }

@@ -2,6 +2,8 @@ package countapp.coordinator;
 
 import countapp.config.Config;
 import countapp.config.WorkerEndpoint;
+import countapp.metrics.ClusterMetrics;
+import countapp.ops.Console;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -48,6 +50,7 @@ final class Supervisor {
     private final WorkerClient client;
     private final WorkerLauncher launcher = new WorkerLauncher();
     private final LongSupplier clock;
+    private final ClusterMetrics metrics;
     /** Supervisor thread only. */
     private final Map<String, WorkerHandle> workers = new LinkedHashMap<>();
     /** Snapshot of {@link #workers} for other threads. */
@@ -62,12 +65,13 @@ final class Supervisor {
     private volatile boolean stopping;
     private boolean roundScheduled;
 
-    Supervisor(Config config, int partitions, WorkerClient client, LongSupplier clockMillis) {
+    Supervisor(Config config, int partitions, WorkerClient client, LongSupplier clockMillis, ClusterMetrics metrics) {
         this.config = config;
         this.partitions = partitions;
         this.client = client;
         this.clock = clockMillis;
-        config.workers().forEach(e -> workers.put(e.url(), new WorkerHandle(e)));
+        this.metrics = metrics;
+        config.workers().forEach(e -> workers.put(e.url(), handle(e)));
         view = List.copyOf(workers.values());
         routing.set(Routing.of(partitions, workers.values()));
     }
@@ -82,6 +86,16 @@ final class Supervisor {
 
     Config config() {
         return config;
+    }
+
+    int partitions() {
+        return partitions;
+    }
+
+    private WorkerHandle handle(WorkerEndpoint endpoint) {
+        WorkerHandle w = new WorkerHandle(endpoint);
+        w.meters = metrics.register(endpoint.url(), () -> w.live, () -> w.owned.size());
+        return w;
     }
 
     /** Spawns the local workers and starts reconciling; returns at once. */
@@ -108,7 +122,7 @@ final class Supervisor {
                 wanted.add(e.url());
                 WorkerHandle w = workers.get(e.url());
                 if (w == null) {
-                    w = new WorkerHandle(e);
+                    w = handle(e);
                     workers.put(e.url(), w);
                     LOG.info("config: worker {} added", e.url());
                     if (e.local()) {
@@ -147,7 +161,9 @@ final class Supervisor {
             w.live = false;
             w.healthFailures = 0;
             w.spawnedAtMillis = clock.getAsLong();
-            LOG.info("🔮 spawned worker {} (pid {}), log {}", w.url(), p.pid(), WorkerLauncher.logFile(w.endpoint, config));
+            w.meters.spawned();
+            LOG.info("🔮 spawned worker {} (pid {}), log {}", Console.bold(w.url()), p.pid(),
+                    WorkerLauncher.logFile(w.endpoint, config));
             p.onExit().thenAccept(exited -> thread.execute(() -> onExit(w, exited)));
         } catch (Exception e) {
             LOG.error("cannot spawn worker {}: {}", w.url(), e.toString());
@@ -164,16 +180,19 @@ final class Supervisor {
         w.owned = Set.of(); // a dead process holds no partition locks
         w.pushing = null;
         if (stopping) {
-            LOG.info("worker {} (pid {}) stopped, exit code {}", w.url(), exited.pid(), exited.exitValue());
+            LOG.info("🛑 worker {} (pid {}) stopped, exit code {}", w.url(), exited.pid(), exited.exitValue());
             return;
         }
         if (w.retiring) {
-            LOG.info("worker {} (pid {}) stopped after removal, exit code {}", w.url(), exited.pid(), exited.exitValue());
+            LOG.info("🛑 worker {} (pid {}) stopped after removal, exit code {}", w.url(), exited.pid(),
+                    exited.exitValue());
             forget(w);
             return;
         }
-        LOG.warn("worker {} (pid {}) exited with code {} (see {}); its partitions move to live workers", w.url(),
-                exited.pid(), exited.exitValue(), WorkerLauncher.logFile(w.endpoint, config));
+        w.meters.exited();
+        LOG.warn("💀 {} (pid {}) exited with code {} (see {}); its partitions move to live workers",
+                Console.red("worker " + w.url()), exited.pid(), exited.exitValue(),
+                WorkerLauncher.logFile(w.endpoint, config));
         scheduleRespawn(w);
         round();
     }
@@ -239,7 +258,7 @@ final class Supervisor {
                 Thread.currentThread().interrupt();
                 return;
             } catch (Exception e) {
-                why = e.getCause() == null ? e.toString() : e.getCause().toString();
+                why = describe(e.getCause() == null ? e : e.getCause());
             }
             if (why == null) {
                 healthy(w, reply);
@@ -249,28 +268,45 @@ final class Supervisor {
         }
     }
 
+    /** The message alone when there is one ("Connection refused: …"): it goes to the log and the status page. */
+    private static String describe(Throwable e) {
+        return e.getMessage() == null || e.getMessage().isBlank() ? e.toString() : e.getMessage();
+    }
+
     private long healthTimeoutMs() {
         return Math.max(250, Math.min(2000, config.healthCheck().toMillis()));
     }
 
     private void healthy(WorkerHandle w, WorkerClient.Reply reply) {
+        long now = clock.getAsLong();
         w.healthFailures = 0;
-        w.lastHealthyMillis = clock.getAsLong();
+        w.lastHealthyMillis = now;
+        w.lastCheckMillis = now;
+        w.lastCheckOk = true;
+        w.lastError = null;
+        w.meters.healthCheck(true);
+        w.reportedPid = WorkerClient.longField(reply, "pid", -1);
+        long uptime = WorkerClient.longField(reply, "uptime_ms", -1);
+        w.startedAtMillis = uptime < 0 ? 0 : now - uptime;
         if (w.pushing == null) {
             w.owned = WorkerClient.partitions(reply);
         }
         if (!w.live) {
             w.live = true;
-            LOG.info("worker {} is live", w.url());
+            LOG.info("✅ {} is live", Console.green("worker " + w.url()));
         }
     }
 
     private void unhealthy(WorkerHandle w, String why) {
         w.healthFailures++;
+        w.lastCheckMillis = clock.getAsLong();
+        w.lastCheckOk = false;
+        w.lastError = why;
+        w.meters.healthCheck(false);
         if (w.live && w.healthFailures >= MISSES_BEFORE_DOWN) {
             w.live = false;
-            LOG.warn("worker {} missed {} health checks ({}); moving its partitions to live workers", w.url(),
-                    w.healthFailures, why);
+            LOG.warn("⚠️  {} missed {} health checks ({}); moving its partitions to live workers",
+                    Console.red("worker " + w.url()), w.healthFailures, why);
         }
     }
 
@@ -290,8 +326,9 @@ final class Supervisor {
             // A fresh spawn gets a longer grace: the JVM and RocksDB must start first.
             long limit = w.lastHealthyMillis >= w.spawnedAtMillis ? stallLimit() : Math.max(stallLimit(), 60_000);
             if (now - since > limit) {
-                LOG.warn("worker {} (pid {}) unresponsive for {} ms; killing it so its partitions can move", w.url(),
-                        p.pid(), now - since);
+                LOG.warn("💀 killing {} (pid {}): unresponsive for {} ms, so its partitions can move",
+                        Console.red("worker " + w.url()), p.pid(), now - since);
+                w.meters.killed();
                 p.destroyForcibly();
             }
         }
@@ -317,6 +354,7 @@ final class Supervisor {
                 }
             }
             routing.set(next);
+            metrics.tableChanged(moved);
             LOG.info("partition table changed: {} of {} partitions move; owners now {}", moved, partitions,
                     describe(candidates));
         }
@@ -393,7 +431,7 @@ final class Supervisor {
             if (w.live && !released) {
                 continue;
             }
-            LOG.info("stopping removed worker {} (graceful /kill)", w.url());
+            LOG.info("🛑 stopping removed worker {} (graceful /kill)", w.url());
             w.killSent = true;
             client.kill(w);
             if (w.process == null) {
@@ -403,7 +441,7 @@ final class Supervisor {
                 w.live = false;
                 thread.schedule(() -> {
                     if (p.isAlive()) {
-                        LOG.warn("removed worker {} (pid {}) did not stop; killing it", w.url(), p.pid());
+                        LOG.warn("💀 removed worker {} (pid {}) did not stop; killing it", w.url(), p.pid());
                         p.destroyForcibly();
                     }
                 }, STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
@@ -415,6 +453,7 @@ final class Supervisor {
         if (workers.get(w.url()) == w) {
             workers.remove(w.url());
             view = List.copyOf(workers.values());
+            w.meters.unregister();
         }
     }
 
@@ -429,12 +468,15 @@ final class Supervisor {
             }
         }
         thread.shutdownNow();
-        processes.forEach(Process::destroy);
+        for (Process p : processes) {
+            LOG.info("🛑 stopping worker pid {} (SIGTERM: drain, persist, exit)", p.pid());
+            p.destroy();
+        }
         long deadline = System.nanoTime() + STOP_GRACE.toNanos();
         for (Process p : processes) {
             try {
                 if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    LOG.warn("worker pid {} did not stop within {} s; killing it", p.pid(), STOP_GRACE.toSeconds());
+                    LOG.warn("💀 worker pid {} did not stop within {} s; killing it", p.pid(), STOP_GRACE.toSeconds());
                     p.destroyForcibly();
                 }
             } catch (InterruptedException e) {

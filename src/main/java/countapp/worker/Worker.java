@@ -5,6 +5,11 @@ import countapp.api.Limits;
 import countapp.config.Config;
 import countapp.config.ConfigException;
 import countapp.config.ConfigLoader;
+import countapp.metrics.Endpoint;
+import countapp.metrics.HttpMetrics;
+import countapp.metrics.IngestMetrics;
+import countapp.metrics.Metrics;
+import countapp.metrics.StoreMetrics;
 import countapp.store.DatabaseMeta;
 import countapp.store.RocksStore;
 import countapp.store.StoreOptions;
@@ -13,6 +18,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,6 +40,8 @@ public final class Worker {
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
     private final WorkerOptions options;
+    private final long startedNanos = System.nanoTime();
+    private final Metrics metrics = Metrics.create();
     private final RocksStore store;
     private final PartitionTable table;
     private final Vertx vertx;
@@ -61,7 +69,8 @@ public final class Worker {
         this.options = options;
         this.config = options.config();
         DatabaseMeta meta = DatabaseMeta.loadOrCreate(config.database(), config.partitions());
-        this.store = new RocksStore(config.database(), meta.partitions(), StoreOptions.defaults(config.workerPersist()));
+        this.store = new RocksStore(config.database(), meta.partitions(), StoreOptions.defaults(config.workerPersist()),
+                new StoreMetrics(metrics.registry()));
         this.table = new PartitionTable(store, meta.partitions(), OPEN_TIMEOUT);
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     }
@@ -74,7 +83,9 @@ public final class Worker {
     }
 
     private void listen() throws Exception {
-        WorkerHandler handler = new WorkerHandler(this, table, Limits.DEFAULT);
+        WorkerHandler api = new WorkerHandler(this, table, Limits.DEFAULT, metrics, new IngestMetrics(metrics.registry()));
+        var handler = new HttpMetrics(metrics.registry(), EnumSet.of(Endpoint.ROOT, Endpoint.ITEMS, Endpoint.COUNT,
+                Endpoint.IDS, Endpoint.METRICS, Endpoint.PARTITIONS)).instrument(api);
         HttpServerOptions http = new HttpServerOptions().setPort(options.port()).setHost(options.bind())
                 .setIdleTimeout(120).setIdleTimeoutUnit(TimeUnit.SECONDS);
         try {
@@ -98,6 +109,10 @@ public final class Worker {
 
     int port() {
         return options.port();
+    }
+
+    long uptimeMillis() {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
     }
 
     boolean stopping() {
@@ -159,6 +174,7 @@ public final class Worker {
         } catch (Exception e) {
             LOG.warn("HTTP server did not close cleanly: {}", e.toString());
         }
+        metrics.close();
     }
 
     /** Applies a changed {@code worker_persist}; a bad file keeps the config in force. */

@@ -8,6 +8,8 @@ import countapp.api.ItemBatch;
 import countapp.api.ItemParser;
 import countapp.api.Json;
 import countapp.api.Limits;
+import countapp.metrics.IngestMetrics;
+import countapp.metrics.Metrics;
 import countapp.placement.Partitioner;
 import countapp.store.Partition;
 import io.vertx.core.Future;
@@ -30,13 +32,17 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
     private final Partitioner partitioner;
     private final Limits limits;
     private final ItemParser parser;
+    private final Metrics metrics;
+    private final IngestMetrics ingest;
 
-    WorkerHandler(Worker worker, PartitionTable table, Limits limits) {
+    WorkerHandler(Worker worker, PartitionTable table, Limits limits, Metrics metrics, IngestMetrics ingest) {
         this.worker = worker;
         this.table = table;
         this.partitioner = new Partitioner(table.partitions());
         this.limits = limits;
         this.parser = new ItemParser(limits);
+        this.metrics = metrics;
+        this.ingest = ingest;
     }
 
     @Override
@@ -46,6 +52,12 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
         if ("/".equals(path)) {
             if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
                 health(req);
+            } else {
+                Http.methodNotAllowed(req, "GET");
+            }
+        } else if ("/metrics".equals(path)) {
+            if (method == HttpMethod.GET) {
+                metrics.serve(req); // also while stopping: the last scrape shows the drain
             } else {
                 Http.methodNotAllowed(req, "GET");
             }
@@ -73,34 +85,63 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
                 Http.methodNotAllowed(req, "GET, PUT");
             }
         } else {
-            String tenant;
-            try {
-                tenant = CountPath.tenant(path);
-            } catch (ApiException e) {
-                Http.error(req, e);
-                return;
-            }
-            if (tenant == null) {
-                Http.notFound(req);
-            } else if (method != HttpMethod.GET) {
-                Http.methodNotAllowed(req, "GET");
-            } else {
-                count(req, tenant);
-            }
+            tenantRoute(req, path, method);
         }
+    }
+
+    /** {@code /items/{tenant}/count} and {@code /items/{tenant}/ids}; the count suffix wins when both fit. */
+    private void tenantRoute(HttpServerRequest req, String path, HttpMethod method) {
+        String tenant;
+        boolean ids = false;
+        try {
+            tenant = CountPath.tenant(path);
+            if (tenant == null) {
+                tenant = CountPath.tenant(path, CountPath.IDS_SUFFIX);
+                ids = true;
+            }
+        } catch (ApiException e) {
+            Http.error(req, e);
+            return;
+        }
+        if (tenant == null) {
+            Http.notFound(req);
+        } else if (method != HttpMethod.GET) {
+            Http.methodNotAllowed(req, "GET");
+        } else if (ids) {
+            ids(req, tenant);
+        } else {
+            count(req, tenant);
+        }
+    }
+
+    private void ids(HttpServerRequest req, String tenant) {
+        Partition partition;
+        try {
+            partition = table.active(partitioner.partitionOf(tenant));
+        } catch (RuntimeException e) {
+            fail(req, e);
+            return;
+        }
+        IdStream.start(worker, req, partition, tenant);
     }
 
     private void health(HttpServerRequest req) {
         Http.json(req.response(), 200, "{\"status\":\"ok\",\"port\":" + worker.port() + ",\"pid\":"
-                + ProcessHandle.current().pid() + "," + PartitionList.toJson(table.owned()).substring(1));
+                + ProcessHandle.current().pid() + ",\"uptime_ms\":" + worker.uptimeMillis() + ","
+                + PartitionList.toJson(table.owned()).substring(1));
     }
 
     private void postItems(HttpServerRequest req) {
         worker.requestStarted();
         Http.readBody(req, limits)
                 .map(body -> parser.parse(body.getBytes()))
-                .compose(batch -> Future.fromCompletionStage(store(batch).thenApply(added ->
-                        Json.received(batch.size(), added)), Vertx.currentContext()))
+                .compose(batch -> {
+                    ingest.received(batch.size());
+                    return Future.fromCompletionStage(store(batch).thenApply(added -> {
+                        ingest.added(added);
+                        return Json.received(batch.size(), added);
+                    }), Vertx.currentContext());
+                })
                 .onComplete(ar -> {
                     worker.requestFinished();
                     if (ar.succeeded()) {
