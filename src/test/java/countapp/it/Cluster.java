@@ -32,25 +32,36 @@ final class Cluster implements AutoCloseable {
     final Path dir;
     final int port;
     final List<Integer> workerPorts;
+    /** Configured workers on other hosts: never spawned, only health-checked and routed to. */
+    final List<String> remoteWorkers;
     private Process coordinator;
 
-    private Cluster(Path dir, int port, List<Integer> workerPorts) {
+    private Cluster(Path dir, int port, List<Integer> workerPorts, List<String> remoteWorkers) {
         this.dir = dir;
         this.port = port;
         this.workerPorts = workerPorts;
+        this.remoteWorkers = remoteWorkers;
     }
 
     /** Writes a config for {@code workers} local workers under {@code dir} and starts the coordinator. */
     static Cluster start(Path dir, int workers, String extraConfig) throws Exception {
+        return start(dir, workers, extraConfig, List.of());
+    }
+
+    /** As {@link #start(Path, int, String)}, with remote worker URLs added to the config's list. */
+    static Cluster start(Path dir, int workers, String extraConfig, List<String> remoteWorkers) throws Exception {
         List<Integer> ports = freePorts(workers + 1);
-        Cluster c = new Cluster(dir, ports.get(0), ports.subList(1, ports.size()));
+        Cluster c = new Cluster(dir, ports.get(0), ports.subList(1, ports.size()), List.copyOf(remoteWorkers));
         c.writeConfig(extraConfig);
         c.startCoordinator();
         return c;
     }
 
     void writeConfig(String extra) throws IOException {
-        String workers = workerPorts.stream().map(p -> "  - http://localhost:" + p).collect(Collectors.joining("\n"));
+        List<String> urls = new ArrayList<>();
+        workerPorts.forEach(p -> urls.add("http://localhost:" + p));
+        urls.addAll(remoteWorkers);
+        String workers = urls.stream().map(u -> "  - " + u).collect(Collectors.joining("\n"));
         Files.writeString(dir.resolve("config.yaml"), "workers:\n" + workers + "\n"
                 + "database: db/\nworker_logs: logs/\nworker_persist: 1\nconfig_check: 5\n"
                 + "listen: " + port + "\nhealth_check: 0.25\n" + extra);
