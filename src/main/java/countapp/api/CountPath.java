@@ -4,22 +4,29 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.CharacterCodingException;
 
 /**
- * Extracts the tenant from {@code /items/{tenant}/count}. The tenant is percent-decoded as a path segment
- * ({@code +} stays a plus), must be valid UTF-8, and may contain anything, including {@code /}: it is data.
+ * Extracts the tenant from {@code /items/{tenant}/count} (and {@code /items/{tenant}/ids}). The tenant is
+ * percent-decoded as a path segment ({@code +} stays a plus), must be valid UTF-8, and may contain
+ * anything, including {@code /}: it is data.
  */
 public final class CountPath {
     private static final String PREFIX = "/items/";
     private static final String SUFFIX = "/count";
+    public static final String IDS_SUFFIX = "/ids";
 
     private CountPath() {}
 
     /** The decoded tenant, or null when {@code rawPath} is not a count path. */
     public static String tenant(String rawPath) {
-        if (!rawPath.startsWith(PREFIX) || !rawPath.endsWith(SUFFIX)
-                || rawPath.length() <= PREFIX.length() + SUFFIX.length()) {
+        return tenant(rawPath, SUFFIX);
+    }
+
+    /** The decoded tenant of {@code /items/{tenant}<suffix>}, or null when {@code rawPath} is not one. */
+    public static String tenant(String rawPath, String suffix) {
+        if (!rawPath.startsWith(PREFIX) || !rawPath.endsWith(suffix)
+                || rawPath.length() <= PREFIX.length() + suffix.length()) {
             return null;
         }
-        String tenant = percentDecode(rawPath.substring(PREFIX.length(), rawPath.length() - SUFFIX.length()));
+        String tenant = percentDecode(rawPath.substring(PREFIX.length(), rawPath.length() - suffix.length()));
         if (tenant.isEmpty()) {
             return null;
         }

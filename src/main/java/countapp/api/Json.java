@@ -82,6 +82,24 @@ public final class Json {
         return out.toByteArray();
     }
 
+    /** One {@code {"id","tenant"}} JSON line per id: a dump that {@code POST /items} (or the CLI) can read back. */
+    public static byte[] itemLines(String tenant, java.util.List<String> ids) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16 + ids.size() * (tenant.length() + 32));
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.setRootValueSeparator(null); // the newline below separates the values
+            for (String id : ids) {
+                g.writeStartObject();
+                g.writeStringField("id", id);
+                g.writeStringField("tenant", tenant);
+                g.writeEndObject();
+                g.writeRaw('\n');
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
     /** Reads one non-negative long field from a small, trusted JSON object (a worker's answer). */
     public static long longField(byte[] json, String field) {
         try (var p = FACTORY.createParser(json)) {

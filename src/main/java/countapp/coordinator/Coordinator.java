@@ -5,13 +5,23 @@ import countapp.api.HttpVerticle;
 import countapp.api.Limits;
 import countapp.config.ClusterSecret;
 import countapp.config.Config;
-import countapp.config.ConfigException;
-import countapp.config.ConfigLoader;
+import countapp.metrics.ClusterMetrics;
+import countapp.metrics.Endpoint;
+import countapp.metrics.ForwardMetrics;
+import countapp.metrics.HttpMetrics;
+import countapp.metrics.IngestMetrics;
+import countapp.metrics.Metrics;
+import countapp.metrics.Trend;
+import countapp.ops.Banner;
+import countapp.ops.Dashboard;
 import countapp.store.Stores;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServerRequest;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -25,11 +35,19 @@ import org.slf4j.LoggerFactory;
 public final class Coordinator {
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
     private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(30);
+    /** The dashboard's sparklines: one point a second over the last two minutes. */
+    private static final long TREND_INTERVAL_MS = 1000;
+    private static final int TREND_POINTS = 120;
+
+    /** The version the banner and {@code --version} show. */
+    public static final String VERSION = "0.1.0";
 
     private final Config config;
     private final Vertx vertx;
     private final WorkerClient client;
+    private final Metrics metrics = Metrics.create();
     private final Supervisor supervisor;
+    private final ConfigWatcher watcher;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     private Coordinator(Config config) {
@@ -40,7 +58,8 @@ public final class Coordinator {
         ClusterSecret secret = config.clusterSecret() != null ? config.clusterSecret() : ClusterSecret.random();
         this.client = new WorkerClient(vertx, secret);
         this.supervisor = new Supervisor(config, partitions, client, System::currentTimeMillis,
-                new WorkerLauncher(secret));
+                new WorkerLauncher(secret), new ClusterMetrics(metrics.registry()));
+        this.watcher = new ConfigWatcher(supervisor, config);
     }
 
     /** Starts the workers and the public API; returns once the API listens. */
@@ -48,13 +67,13 @@ public final class Coordinator {
         Coordinator c = new Coordinator(config);
         Runtime.getRuntime().addShutdownHook(new Thread(c::stop, "shutdown"));
         c.supervisor.start();
-        c.watchConfig();
-        Forwarder forwarder = new Forwarder(c.vertx, c.client, c.supervisor::routing, FORWARD_TIMEOUT);
-        CoordinatorHandler handler = new CoordinatorHandler(forwarder, c.supervisor);
+        c.watcher.start();
+        var handler = c.handler();
         Supplier<Limits> limits = () -> c.supervisor.config().limits();
         ConnectionGuard guard = new ConnectionGuard(c.vertx, limits);
         try {
-            c.vertx.deployVerticle(() -> new HttpVerticle("0.0.0.0", config.listen(), limits, guard, handler), new DeploymentOptions().setInstances(2))
+            c.vertx.deployVerticle(() -> new HttpVerticle("0.0.0.0", config.listen(), limits, guard, handler),
+                    new DeploymentOptions().setInstances(2))
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             c.stop();
@@ -62,34 +81,22 @@ public final class Coordinator {
         }
         LOG.info("Coordinator is up on :{} ({} workers, database {})", config.listen(), config.workers().size(),
                 config.databaseName());
+        System.out.println(Banner.coordinator(config, c.supervisor.partitions(), VERSION));
         return c;
     }
 
-    /** Re-reads the config file every {@code config_check} seconds; a bad file keeps the last good config. */
-    private void watchConfig() {
-        Thread t = new Thread(() -> {
-            Config current = config;
-            while (!stopped.get()) {
-                try {
-                    Thread.sleep(supervisor.config().configCheck().toMillis());
-                    Config fresh = ConfigLoader.load(current.source());
-                    if (!fresh.equals(current)) {
-                        LOG.info("config {} changed; applying it", fresh.source());
-                        supervisor.apply(fresh);
-                        current = fresh;
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                } catch (ConfigException e) {
-                    LOG.error("config reload failed; the last good config stays in force: {}", e.getMessage());
-                } catch (RuntimeException e) {
-                    LOG.error("config reload failed; the last good config stays in force", e);
-                }
-            }
-        }, "config-watch");
-        t.setDaemon(true);
-        t.start();
+    /** The public API, with request metrics around it. */
+    private Handler<HttpServerRequest> handler() {
+        IngestMetrics ingest = new IngestMetrics(metrics.registry());
+        ForwardMetrics forward = new ForwardMetrics(metrics.registry());
+        HttpMetrics http = new HttpMetrics(metrics.registry(), EnumSet.of(Endpoint.ROOT, Endpoint.ITEMS,
+                Endpoint.COUNT, Endpoint.IDS, Endpoint.STATUS, Endpoint.METRICS, Endpoint.DASHBOARD));
+        Trend trend = new Trend(ingest, http.timer(Endpoint.ITEMS, 200), TREND_POINTS, System::nanoTime);
+        vertx.setPeriodic(TREND_INTERVAL_MS, id -> trend.sample(System.currentTimeMillis()));
+        Forwarder forwarder = new Forwarder(vertx, client, supervisor::routing, FORWARD_TIMEOUT, forward);
+        StatusReport status = new StatusReport(supervisor, watcher, ingest, forward, trend);
+        CoordinatorHandler api = new CoordinatorHandler(forwarder, supervisor, ingest, metrics, status, new Dashboard());
+        return http.instrument(api);
     }
 
     /** Stops the API and every spawned worker (gracefully, then forcibly). Idempotent. */
@@ -98,6 +105,7 @@ public final class Coordinator {
             return;
         }
         LOG.info("coordinator stopping: stopping its workers");
+        watcher.stop();
         supervisor.stop();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -106,6 +114,7 @@ public final class Coordinator {
         } catch (Exception e) {
             LOG.warn("HTTP server did not close cleanly: {}", e.toString());
         }
+        metrics.close();
         LOG.info("coordinator stopped");
     }
 }

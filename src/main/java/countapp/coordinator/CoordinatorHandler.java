@@ -4,15 +4,20 @@ import countapp.api.ApiException;
 import countapp.api.CountPath;
 import countapp.api.Failures;
 import countapp.api.Http;
-import countapp.api.ItemBatch;
 import countapp.api.ItemParser;
 import countapp.api.Json;
+import countapp.api.ItemBatch;
 import countapp.config.Auth;
 import countapp.config.Config;
+import countapp.metrics.IngestMetrics;
+import countapp.metrics.Metrics;
+import countapp.ops.Dashboard;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,56 +32,101 @@ final class CoordinatorHandler implements Handler<HttpServerRequest> {
 
     private final Forwarder forwarder;
     private final Supervisor supervisor;
+    private final IngestMetrics ingest;
+    private final Metrics metrics;
+    private final StatusReport status;
+    private final Dashboard dashboard;
 
-    CoordinatorHandler(Forwarder forwarder, Supervisor supervisor) {
+    CoordinatorHandler(Forwarder forwarder, Supervisor supervisor, IngestMetrics ingest, Metrics metrics,
+            StatusReport status, Dashboard dashboard) {
         this.forwarder = forwarder;
         this.supervisor = supervisor;
+        this.ingest = ingest;
+        this.metrics = metrics;
+        this.status = status;
+        this.dashboard = dashboard;
     }
 
     @Override
     public void handle(HttpServerRequest req) {
-        String path = req.path();
-        HttpMethod method = req.method();
         try {
-            if ("/items".equals(path)) {
-                if (method == HttpMethod.POST) {
-                    postItems(req);
-                } else {
-                    Http.methodNotAllowed(req, "POST");
-                }
-            } else if ("/".equals(path)) {
-                if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
-                    Http.json(req.response(), 200, StatusJson.of(supervisor));
-                } else {
-                    Http.methodNotAllowed(req, "GET");
-                }
-            } else {
-                String tenant = CountPath.tenant(path);
-                if (tenant == null) {
-                    Http.notFound(req);
-                } else if (method != HttpMethod.GET) {
-                    Http.methodNotAllowed(req, "GET");
-                } else {
-                    count(req, tenant);
-                }
-            }
+            route(req);
         } catch (ApiException e) {
             Http.error(req, e);
         }
     }
 
-    private void count(HttpServerRequest req, String tenant) {
-        Auth auth = supervisor.config().auth();
-        if (auth.enabled()) {
-            Auth.authorize(auth.authenticate(req.getHeader(HttpHeaders.AUTHORIZATION)), tenant);
+    private void route(HttpServerRequest req) {
+        String path = req.path();
+        HttpMethod method = req.method();
+        switch (path) {
+            case "/items":
+                if (method == HttpMethod.POST) {
+                    postItems(req);
+                } else {
+                    Http.methodNotAllowed(req, "POST");
+                }
+                return;
+            case "/":
+                get(req, () -> Http.json(req.response(), 200, StatusJson.of(supervisor)));
+                return;
+            case "/status":
+                get(req, () -> Http.json(req.response(), 200, status.snapshot().toJson()));
+                return;
+            case "/metrics":
+                get(req, () -> metrics.serve(req));
+                return;
+            case "/dashboard":
+                get(req, () -> dashboard.serve(req));
+                return;
+            default:
+                tenantRoute(req, path, method);
         }
-        forwarder.count(tenant).onComplete(ar -> {
-            if (ar.succeeded()) {
-                Http.json(req.response(), 200, Json.count(ar.result()));
-            } else {
-                fail(req, ar.cause());
+    }
+
+    private static void get(HttpServerRequest req, Runnable answer) {
+        if (req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD) {
+            answer.run();
+        } else {
+            Http.methodNotAllowed(req, "GET");
+        }
+    }
+
+    /** {@code /items/{tenant}/count} and {@code /items/{tenant}/ids}; the count suffix wins when both fit. */
+    private void tenantRoute(HttpServerRequest req, String path, HttpMethod method) {
+        String tenant;
+        boolean ids = false;
+        try {
+            tenant = CountPath.tenant(path);
+            if (tenant == null) {
+                tenant = CountPath.tenant(path, CountPath.IDS_SUFFIX);
+                ids = true;
             }
-        });
+        } catch (ApiException e) {
+            Http.error(req, e);
+            return;
+        }
+        if (tenant == null) {
+            Http.notFound(req);
+        } else if (method != HttpMethod.GET) {
+            Http.methodNotAllowed(req, "GET");
+        } else {
+            Auth auth = supervisor.config().auth();
+            if (auth.enabled()) {
+                Auth.authorize(auth.authenticate(req.getHeader(HttpHeaders.AUTHORIZATION)), tenant);
+            }
+            if (ids) {
+                ids(req, tenant);
+                return;
+            }
+            forwarder.count(tenant).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    Http.json(req.response(), 200, Json.count(ar.result()));
+                } else {
+                    fail(req, ar.cause());
+                }
+            });
+        }
     }
 
     private void postItems(HttpServerRequest req) {
@@ -88,7 +138,13 @@ final class CoordinatorHandler implements Handler<HttpServerRequest> {
         Http.readBody(req, config.limits())
                 .map(body -> parser.parse(body.getBytes()))
                 .map(batch -> authorize(key, batch))
-                .compose(batch -> forwarder.add(batch).map(added -> Json.received(batch.size(), added)))
+                .compose(batch -> {
+                    ingest.received(batch.size());
+                    return forwarder.add(batch).map(added -> {
+                        ingest.added(added);
+                        return Json.received(batch.size(), added);
+                    });
+                })
                 .onComplete(ar -> {
                     if (ar.succeeded()) {
                         Http.json(req.response(), 200, ar.result());
@@ -110,6 +166,30 @@ final class CoordinatorHandler implements Handler<HttpServerRequest> {
             }
         }
         return batch;
+    }
+
+    /**
+     * Relays the owner's stream of JSON lines. Once the first byte is sent, a failure on either side closes
+     * both connections: a cut-off dump must look broken to the client, never complete.
+     */
+    private void ids(HttpServerRequest req, String tenant) {
+        forwarder.ids(tenant).onComplete(ar -> {
+            if (ar.failed()) {
+                fail(req, ar.cause());
+                return;
+            }
+            HttpClientResponse source = ar.result();
+            HttpServerResponse resp = req.response();
+            String type = source.getHeader(HttpHeaders.CONTENT_TYPE);
+            resp.setStatusCode(200).setChunked(true)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, type == null ? "application/x-ndjson" : type);
+            resp.closeHandler(v -> source.request().reset());
+            source.pipe().endOnFailure(false).to(resp).onFailure(e -> {
+                LOG.warn("GET {} broke off: {}", req.path(), e.toString());
+                source.request().reset();
+                req.connection().close();
+            });
+        });
     }
 
     private static void fail(HttpServerRequest req, Throwable cause) {

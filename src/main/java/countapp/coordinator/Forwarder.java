@@ -3,9 +3,12 @@ package countapp.coordinator;
 import countapp.api.ApiException;
 import countapp.api.ItemBatch;
 import countapp.api.Json;
+import countapp.metrics.ForwardMetrics;
+import countapp.metrics.ForwardMetrics.Op;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -31,12 +34,14 @@ final class Forwarder {
     private final WorkerClient client;
     private final Supplier<Routing> routing;
     private final Duration timeout;
+    private final ForwardMetrics metrics;
 
-    Forwarder(Vertx vertx, WorkerClient client, Supplier<Routing> routing, Duration timeout) {
+    Forwarder(Vertx vertx, WorkerClient client, Supplier<Routing> routing, Duration timeout, ForwardMetrics metrics) {
         this.vertx = vertx;
         this.client = client;
         this.routing = routing;
         this.timeout = timeout;
+        this.metrics = metrics;
     }
 
     /** Adds every item of the batch; completes with the number of new pairs once all owners acknowledged. */
@@ -72,7 +77,7 @@ final class Forwarder {
             int size = group[0];
             int[] sub = java.util.Arrays.copyOfRange(group, 1, size + 1);
             parts.add(sendItems(e.getKey(), batch, sub)
-                    .recover(failure -> retry(failure, deadline, backoff,
+                    .recover(failure -> retry(Op.ADD, failure, deadline, backoff,
                             () -> add(batch, partitionOf, sub, size, deadline, Math.min(MAX_BACKOFF_MS, backoff * 2)))));
         }
         return Future.all(parts).map(cf -> {
@@ -122,18 +127,51 @@ final class Forwarder {
                 return Future.failedFuture(new ApiException(reply.status(), "worker " + owner.url() + ": " + reply.text()));
             });
         }
-        return attempt.recover(failure -> retry(failure, deadline, backoff,
+        return attempt.recover(failure -> retry(Op.COUNT, failure, deadline, backoff,
                 () -> count(tenant, partition, deadline, Math.min(MAX_BACKOFF_MS, backoff * 2))));
     }
 
-    private <T> Future<T> retry(Throwable failure, long deadline, long backoff, Supplier<Future<T>> again) {
+    /**
+     * Opens the stream of a tenant's ids on its partition's owner; completes with the owner's paused 200
+     * response. Failures before the first byte are retried like a count; the stream itself is not.
+     */
+    Future<HttpClientResponse> ids(String tenant) {
+        int partition = routing.get().partitionOf(tenant);
+        return ids(tenant, partition, System.nanoTime() + timeout.toNanos(), FIRST_BACKOFF_MS);
+    }
+
+    private Future<HttpClientResponse> ids(String tenant, int partition, long deadline, long backoff) {
+        WorkerHandle owner = routing.get().owner(partition);
+        Future<HttpClientResponse> attempt;
+        if (owner == null || !owner.live) {
+            attempt = Future.failedFuture(new Unavailable(owner == null ? "no workers" : owner.url() + " is not live"));
+        } else {
+            attempt = client.ids(owner, tenant).compose(resp -> {
+                if (resp.statusCode() == 200) {
+                    return Future.succeededFuture(resp);
+                }
+                int status = resp.statusCode();
+                Future<io.vertx.core.buffer.Buffer> body = resp.body();
+                resp.resume();
+                return body.compose(b -> Future.failedFuture(status == 421 || status == 503
+                        ? new Unavailable(owner.url() + " answered " + status)
+                        : new ApiException(status, "worker " + owner.url() + ": " + b.toString())));
+            });
+        }
+        return attempt.recover(failure -> retry(Op.IDS, failure, deadline, backoff,
+                () -> ids(tenant, partition, deadline, Math.min(MAX_BACKOFF_MS, backoff * 2))));
+    }
+
+    private <T> Future<T> retry(Op op, Throwable failure, long deadline, long backoff, Supplier<Future<T>> again) {
         if (failure instanceof ApiException) {
             return Future.failedFuture(failure);
         }
         if (System.nanoTime() + backoff * 1_000_000 > deadline) {
+            metrics.failed(op);
             return Future.failedFuture(new ApiException(503, "no worker could serve the request within "
                     + timeout.toSeconds() + " s: " + failure.getMessage()));
         }
+        metrics.retried(op);
         LOG.debug("retrying in {} ms after: {}", backoff, failure.toString());
         Promise<T> promise = Promise.promise();
         vertx.setTimer(backoff, id -> again.get().onComplete(promise));

@@ -2,6 +2,8 @@ package countapp.coordinator;
 
 import countapp.config.Config;
 import countapp.config.WorkerEndpoint;
+import countapp.metrics.ClusterMetrics;
+import countapp.ops.Console;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -50,6 +52,7 @@ final class Supervisor {
     private final WorkerClient client;
     private final WorkerLauncher launcher;
     private final LongSupplier clock;
+    private final ClusterMetrics metrics;
     /** Supervisor thread only. */
     private final Map<String, WorkerHandle> workers = new LinkedHashMap<>();
     /** Snapshot of {@link #workers} for other threads. */
@@ -67,13 +70,15 @@ final class Supervisor {
     private boolean starting = true;
     private long startedAtMillis;
 
-    Supervisor(Config config, int partitions, WorkerClient client, LongSupplier clockMillis, WorkerLauncher launcher) {
+    Supervisor(Config config, int partitions, WorkerClient client, LongSupplier clockMillis, WorkerLauncher launcher,
+            ClusterMetrics metrics) {
         this.config = config;
         this.launcher = launcher;
         this.partitions = partitions;
         this.client = client;
         this.clock = clockMillis;
-        config.workers().forEach(e -> workers.put(e.url(), new WorkerHandle(e)));
+        this.metrics = metrics;
+        config.workers().forEach(e -> workers.put(e.url(), handle(e)));
         view = List.copyOf(workers.values());
         routing.set(Routing.of(partitions, workers.values()));
     }
@@ -88,6 +93,16 @@ final class Supervisor {
 
     Config config() {
         return config;
+    }
+
+    int partitions() {
+        return partitions;
+    }
+
+    private WorkerHandle handle(WorkerEndpoint endpoint) {
+        WorkerHandle w = new WorkerHandle(endpoint);
+        w.meters = metrics.register(endpoint.url(), () -> w.live, () -> w.owned.size());
+        return w;
     }
 
     /** Spawns the local workers and starts reconciling; returns at once. */
@@ -115,7 +130,7 @@ final class Supervisor {
                 wanted.add(e.url());
                 WorkerHandle w = workers.get(e.url());
                 if (w == null) {
-                    w = new WorkerHandle(e);
+                    w = handle(e);
                     workers.put(e.url(), w);
                     LOG.info("config: worker {} added", e.url());
                     if (e.local()) {
@@ -154,7 +169,9 @@ final class Supervisor {
             w.live = false;
             w.healthFailures = 0;
             w.spawnedAtMillis = clock.getAsLong();
-            LOG.info("🔮 spawned worker {} (pid {}), log {}", w.url(), p.pid(), WorkerLauncher.logFile(w.endpoint, config));
+            w.meters.spawned();
+            LOG.info("🔮 spawned worker {} (pid {}), log {}", Console.bold(w.url()), p.pid(),
+                    WorkerLauncher.logFile(w.endpoint, config));
             p.onExit().thenAccept(exited -> thread.execute(() -> onExit(w, exited)));
         } catch (Exception e) {
             LOG.error("cannot spawn worker {}: {}", w.url(), e.toString());
@@ -171,16 +188,19 @@ final class Supervisor {
         w.owned = Set.of(); // a dead process holds no partition locks
         w.pushing = null;
         if (stopping) {
-            LOG.info("worker {} (pid {}) stopped, exit code {}", w.url(), exited.pid(), exited.exitValue());
+            LOG.info("🛑 worker {} (pid {}) stopped, exit code {}", w.url(), exited.pid(), exited.exitValue());
             return;
         }
         if (w.retiring) {
-            LOG.info("worker {} (pid {}) stopped after removal, exit code {}", w.url(), exited.pid(), exited.exitValue());
+            LOG.info("🛑 worker {} (pid {}) stopped after removal, exit code {}", w.url(), exited.pid(),
+                    exited.exitValue());
             forget(w);
             return;
         }
-        LOG.warn("worker {} (pid {}) exited with code {} (see {}); its partitions move to live workers", w.url(),
-                exited.pid(), exited.exitValue(), WorkerLauncher.logFile(w.endpoint, config));
+        w.meters.exited();
+        LOG.warn("💀 {} (pid {}) exited with code {} (see {}); its partitions move to live workers",
+                Console.red("worker " + w.url()), exited.pid(), exited.exitValue(),
+                WorkerLauncher.logFile(w.endpoint, config));
         scheduleRespawn(w);
         round();
     }
@@ -246,7 +266,7 @@ final class Supervisor {
                 Thread.currentThread().interrupt();
                 return;
             } catch (Exception e) {
-                why = e.getCause() == null ? e.toString() : e.getCause().toString();
+                why = describe(e.getCause() == null ? e : e.getCause());
             }
             if (why == null) {
                 healthy(w, reply);
@@ -256,6 +276,11 @@ final class Supervisor {
         }
     }
 
+    /** The message alone when there is one ("Connection refused: …"): it goes to the log and the status page. */
+    private static String describe(Throwable e) {
+        return e.getMessage() == null || e.getMessage().isBlank() ? e.toString() : e.getMessage();
+    }
+
     private long healthTimeoutMs() {
         // At least 1 s: on a loaded machine a healthy worker can take a few hundred ms to answer, and a
         // false "down" moves its partitions twice.
@@ -263,23 +288,35 @@ final class Supervisor {
     }
 
     private void healthy(WorkerHandle w, WorkerClient.Reply reply) {
+        long now = clock.getAsLong();
         w.healthFailures = 0;
-        w.lastHealthyMillis = clock.getAsLong();
+        w.lastHealthyMillis = now;
+        w.lastCheckMillis = now;
+        w.lastCheckOk = true;
+        w.lastError = null;
+        w.meters.healthCheck(true);
+        w.reportedPid = WorkerClient.longField(reply, "pid", -1);
+        long uptime = WorkerClient.longField(reply, "uptime_ms", -1);
+        w.startedAtMillis = uptime < 0 ? 0 : now - uptime;
         if (w.pushing == null) {
             w.owned = WorkerClient.partitions(reply);
         }
         if (!w.live) {
             w.live = true;
-            LOG.info("worker {} is live", w.url());
+            LOG.info("✅ {} is live", Console.green("worker " + w.url()));
         }
     }
 
     private void unhealthy(WorkerHandle w, String why) {
         w.healthFailures++;
+        w.lastCheckMillis = clock.getAsLong();
+        w.lastCheckOk = false;
+        w.lastError = why;
+        w.meters.healthCheck(false);
         if (w.live && w.healthFailures >= MISSES_BEFORE_DOWN) {
             w.live = false;
-            LOG.warn("worker {} missed {} health checks ({}); moving its partitions to live workers", w.url(),
-                    w.healthFailures, why);
+            LOG.warn("⚠️  {} missed {} health checks ({}); moving its partitions to live workers",
+                    Console.red("worker " + w.url()), w.healthFailures, why);
         }
     }
 
@@ -299,8 +336,9 @@ final class Supervisor {
             // A fresh spawn gets a longer grace: the JVM and RocksDB must start first.
             long limit = w.lastHealthyMillis >= w.spawnedAtMillis ? stallLimit() : Math.max(stallLimit(), 60_000);
             if (now - since > limit) {
-                LOG.warn("worker {} (pid {}) unresponsive for {} ms; killing it so its partitions can move", w.url(),
-                        p.pid(), now - since);
+                LOG.warn("💀 killing {} (pid {}): unresponsive for {} ms, so its partitions can move",
+                        Console.red("worker " + w.url()), p.pid(), now - since);
+                w.meters.killed();
                 p.destroyForcibly();
             }
         }
@@ -333,6 +371,7 @@ final class Supervisor {
                 }
             }
             routing.set(next);
+            metrics.tableChanged(moved);
             LOG.info("partition table changed: {} of {} partitions move; owners now {}", moved, partitions,
                     describe(candidates));
         }
@@ -412,7 +451,7 @@ final class Supervisor {
             if (w.live && !released) {
                 continue;
             }
-            LOG.info("stopping removed worker {} (graceful /kill)", w.url());
+            LOG.info("🛑 stopping removed worker {} (graceful /kill)", w.url());
             w.killSent = true;
             client.kill(w);
             if (w.process == null) {
@@ -422,7 +461,7 @@ final class Supervisor {
                 w.live = false;
                 thread.schedule(() -> {
                     if (p.isAlive()) {
-                        LOG.warn("removed worker {} (pid {}) did not stop; killing it", w.url(), p.pid());
+                        LOG.warn("💀 removed worker {} (pid {}) did not stop; killing it", w.url(), p.pid());
                         p.destroyForcibly();
                     }
                 }, STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
@@ -434,6 +473,7 @@ final class Supervisor {
         if (workers.get(w.url()) == w) {
             workers.remove(w.url());
             view = List.copyOf(workers.values());
+            w.meters.unregister();
         }
     }
 
@@ -448,12 +488,15 @@ final class Supervisor {
             }
         }
         thread.shutdownNow();
-        processes.forEach(Process::destroy);
+        for (Process p : processes) {
+            LOG.info("🛑 stopping worker pid {} (SIGTERM: drain, persist, exit)", p.pid());
+            p.destroy();
+        }
         long deadline = System.nanoTime() + STOP_GRACE.toNanos();
         for (Process p : processes) {
             try {
                 if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    LOG.warn("worker pid {} did not stop within {} s; killing it", p.pid(), STOP_GRACE.toSeconds());
+                    LOG.warn("💀 worker pid {} did not stop within {} s; killing it", p.pid(), STOP_GRACE.toSeconds());
                     p.destroyForcibly();
                 }
             } catch (InterruptedException e) {

@@ -7,6 +7,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
@@ -109,6 +111,34 @@ final class WorkerClient {
 
     static long longField(Reply reply, String field) {
         return Json.longField(reply.body(), field);
+    }
+
+    /** A field of an answer that older workers may not send: {@code fallback} when it is missing. */
+    static long longField(Reply reply, String field, long fallback) {
+        try {
+            return Json.longField(reply.body(), field);
+        } catch (IllegalArgumentException e) {
+            return fallback;
+        }
+    }
+
+    /**
+     * Opens a worker's id stream. Completes with the response once its status line is in, paused, so no
+     * body is lost before the caller pipes it on (or reads an error body after resuming it).
+     */
+    Future<HttpClientResponse> ids(WorkerHandle w, String tenant) {
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setHost(w.endpoint.host())
+                .setPort(w.endpoint.port())
+                .setURI("/items/" + PathEncoding.encodeSegment(tenant) + "/ids")
+                .setConnectTimeout(CONNECT_TIMEOUT_MS)
+                .setIdleTimeout(REQUEST_TIMEOUT_MS) // idle, not total: a large dump may take long
+                .putHeader(ClusterSecret.HEADER, secret.value());
+        return http.request(options).compose(HttpClientRequest::send).map(resp -> {
+            resp.pause();
+            return resp;
+        });
     }
 
     Future<Void> close() {

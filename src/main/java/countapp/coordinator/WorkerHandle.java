@@ -1,6 +1,7 @@
 package countapp.coordinator;
 
 import countapp.config.WorkerEndpoint;
+import countapp.metrics.ClusterMetrics;
 import java.util.Set;
 
 /**
@@ -21,6 +22,15 @@ final class WorkerHandle {
     volatile boolean retiring;
     volatile long lastHealthyMillis;
     volatile long spawnedAtMillis;
+    /** The last health check, successful or not, and why it failed; for the status page. */
+    volatile long lastCheckMillis;
+    volatile boolean lastCheckOk;
+    volatile String lastError;
+    /** The pid and start time the worker reported in its last health answer (remote workers too). */
+    volatile long reportedPid = -1;
+    volatile long startedAtMillis;
+    /** Its meters; set once by the supervisor before the handle is shared. */
+    ClusterMetrics.WorkerMeters meters;
     /** The assignment on its way to the worker, or null. */
     Set<Integer> pushing;
     boolean killSent;
@@ -39,5 +49,16 @@ final class WorkerHandle {
     long pid() {
         Process p = process;
         return p == null ? -1 : p.pid();
+    }
+
+    /** The spawned process's pid, else the pid the worker reported, else -1. */
+    long knownPid() {
+        long pid = pid();
+        return pid >= 0 ? pid : reportedPid;
+    }
+
+    /** Spawned and not yet heard from since: its JVM is starting. */
+    boolean starting() {
+        return process != null && !live && lastHealthyMillis < spawnedAtMillis;
     }
 }

@@ -16,6 +16,16 @@ public interface Partition {
     /** The number of distinct ids of {@code tenant}, including every add that completed before this call. */
     CompletableFuture<Long> count(String tenant);
 
+    /**
+     * Up to {@code max} of {@code tenant}'s ids in key (UTF-8 byte) order, starting after {@code after}
+     * ({@code null} for the first). Ids added while a scan goes on may or may not appear; ids acknowledged
+     * before it started always do.
+     */
+    default CompletableFuture<IdChunk> ids(String tenant, String after, int max) {
+        // A default keeps other implementations (test doubles) compiling; RocksPartition overrides it.
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("this store cannot list ids"));
+    }
+
     /** Finishes queued work, persists it, releases the partition; later calls fail with {@link PartitionClosedException}. */
     CompletableFuture<Void> close();
 }

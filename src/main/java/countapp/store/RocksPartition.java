@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * <p>Closing: {@link #close} enqueues a close command; work queued before it is finished first. A command
  * offered after the writer exits is failed by whichever side sees it last (see {@link #submit}).
  */
-final class RocksPartition implements Partition, Runnable {
+final class RocksPartition implements Partition, PartitionStats, Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(RocksPartition.class);
     private static final byte[] EMPTY = new byte[0];
     private static final int MAX_GROUP = 256;
@@ -39,6 +39,7 @@ final class RocksPartition implements Partition, Runnable {
 
     private final int id;
     private final RocksDB db;
+    private final StoreListener listener;
     private final Options dbOptions;
     private final WriteOptions asyncWrites = new WriteOptions().setSync(false);
     private final WriteOptions syncedWrites = new WriteOptions().setSync(true);
@@ -49,10 +50,16 @@ final class RocksPartition implements Partition, Runnable {
     private volatile State state = State.OPEN;
     /** Set by the WAL syncer, cleared by the writer: at most one sync request is ever queued. */
     private volatile boolean syncRequested;
+    /** As {@link #syncRequested}, for refreshing the cached size figures. */
+    private volatile boolean statsRequested;
+    /** Size figures cached by the writer, so metrics never touch the database from another thread. */
+    private volatile long estimatedKeys;
+    private volatile long sstBytes;
 
-    RocksPartition(int id, RocksDB db, Options dbOptions, StoreOptions options) {
+    RocksPartition(int id, RocksDB db, Options dbOptions, StoreOptions options, StoreListener listener) {
         this.id = id;
         this.db = db;
+        this.listener = listener;
         this.dbOptions = dbOptions;
         this.syncEveryWrite = options.persistInterval().isZero();
         this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
@@ -93,6 +100,26 @@ final class RocksPartition implements Partition, Runnable {
     }
 
     @Override
+    public CompletableFuture<IdChunk> ids(String tenant, String after, int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be positive");
+        }
+        Scan scan = new Scan(tenant, after, max);
+        submit(scan);
+        return scan.result;
+    }
+
+    @Override
+    public long estimatedKeys() {
+        return estimatedKeys;
+    }
+
+    @Override
+    public long sstBytes() {
+        return sstBytes;
+    }
+
+    @Override
     public CompletableFuture<Void> close() {
         synchronized (this) {
             if (state == State.OPEN) {
@@ -114,6 +141,16 @@ final class RocksPartition implements Partition, Runnable {
             syncRequested = true;
             if (!queue.offer(new Sync())) {
                 syncRequested = false; // the queue is full of writes; the next tick tries again
+            }
+        }
+    }
+
+    /** Asks the writer to refresh {@link #estimatedKeys} and {@link #sstBytes}; at most one request is queued. */
+    void requestStats() {
+        if (state == State.OPEN && !statsRequested) {
+            statsRequested = true;
+            if (!queue.offer(new Stats())) {
+                statsRequested = false;
             }
         }
     }
@@ -164,12 +201,15 @@ final class RocksPartition implements Partition, Runnable {
     private boolean process(List<Command> group) {
         List<Add> adds = new ArrayList<>();
         boolean sync = false;
+        boolean stats = false;
         boolean close = false;
         for (Command c : group) {
             if (c instanceof Add) {
                 adds.add((Add) c);
             } else if (c instanceof Sync) {
                 sync = true;
+            } else if (c instanceof Stats) {
+                stats = true;
             } else if (c instanceof Close) {
                 close = true;
             }
@@ -185,11 +225,22 @@ final class RocksPartition implements Partition, Runnable {
                 } catch (RocksDBException | RuntimeException e) {
                     count.fail(storeError("count", e));
                 }
+            } else if (c instanceof Scan) {
+                Scan scan = (Scan) c;
+                try {
+                    scan.result.complete(IdScanner.scan(db, scan.tenant, scan.after, scan.max));
+                } catch (RocksDBException | RuntimeException e) {
+                    scan.fail(storeError("id scan", e));
+                }
             }
         }
         if (sync) {
             syncRequested = false;
             syncWal();
+        }
+        if (stats) {
+            statsRequested = false;
+            readStats();
         }
         return close;
     }
@@ -246,7 +297,9 @@ final class RocksPartition implements Partition, Runnable {
                 batch.put(countKey, KeyCodec.encodeCount(current + e.getValue()));
             }
             if (batch.count() > 0) {
+                long start = System.nanoTime();
                 db.write(syncEveryWrite ? syncedWrites : asyncWrites, batch);
+                listener.written(System.nanoTime() - start);
             }
         } catch (RocksDBException | RuntimeException e) {
             StoreException error = storeError("write", e);
@@ -269,9 +322,20 @@ final class RocksPartition implements Partition, Runnable {
             return;
         }
         try {
+            long start = System.nanoTime();
             db.flushWal(true);
+            listener.walSynced(System.nanoTime() - start);
         } catch (RocksDBException e) {
             LOG.error("partition {}: WAL sync failed: {}", id, e.getMessage());
+        }
+    }
+
+    private void readStats() {
+        try {
+            estimatedKeys = db.getLongProperty("rocksdb.estimate-num-keys");
+            sstBytes = db.getLongProperty("rocksdb.total-sst-files-size");
+        } catch (RocksDBException e) {
+            LOG.warn("partition {}: cannot read size properties: {}", id, e.getMessage());
         }
     }
 
@@ -299,6 +363,7 @@ final class RocksPartition implements Partition, Runnable {
         syncedWrites.close();
         dbOptions.close();
         LOG.info("partition {} closed", id);
+        listener.closed(id, this);
         closed.complete(null);
     }
 
@@ -345,6 +410,29 @@ final class RocksPartition implements Partition, Runnable {
         void fail(Throwable error) {
             result.completeExceptionally(error);
         }
+    }
+
+    private static final class Scan extends Command {
+        final String tenant;
+        final String after;
+        final int max;
+        final CompletableFuture<IdChunk> result = new CompletableFuture<>();
+
+        Scan(String tenant, String after, int max) {
+            this.tenant = tenant;
+            this.after = after;
+            this.max = max;
+        }
+
+        @Override
+        void fail(Throwable error) {
+            result.completeExceptionally(error);
+        }
+    }
+
+    private static final class Stats extends Command {
+        @Override
+        void fail(Throwable error) {}
     }
 
     private static final class Sync extends Command {

@@ -41,8 +41,12 @@ public final class RocksStore implements Store {
         NativeLibrary.load();
     }
 
+    /** How often each open partition's writer refreshes its cached size figures. */
+    private static final long STATS_INTERVAL_MS = 5_000;
+
     private final Path root;
     private final int partitions;
+    private final StoreListener listener;
     /** Replaced whole by {@link #setPersistInterval}; read by opens and the WAL syncer. */
     private volatile StoreOptions options;
     private ScheduledFuture<?> syncTask; // guarded by this
@@ -54,8 +58,13 @@ public final class RocksStore implements Store {
     private final Map<Integer, RocksPartition> open = new ConcurrentHashMap<>();
 
     public RocksStore(Path root, int partitions, StoreOptions options) {
+        this(root, partitions, options, StoreListener.NONE);
+    }
+
+    public RocksStore(Path root, int partitions, StoreOptions options, StoreListener listener) {
         this.root = root;
         this.partitions = partitions;
+        this.listener = listener;
         this.options = options;
         // Few, large shards: LRUCache refuses an entry larger than its shard, and with the default sharding
         // (512 KB shards) the bloom filter block of a flushed memtable never fits, so every lookup re-read
@@ -68,6 +77,13 @@ public final class RocksStore implements Store {
             return t;
         });
         scheduleWalSync();
+        walSyncer.scheduleWithFixedDelay(this::refreshStats, STATS_INTERVAL_MS, STATS_INTERVAL_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private void refreshStats() {
+        for (RocksPartition p : open.values()) {
+            p.requestStats();
+        }
     }
 
     /**
@@ -121,9 +137,11 @@ public final class RocksStore implements Store {
             try {
                 Files.createDirectories(dir);
                 RocksDB db = RocksDB.open(dbOptions, dir.toString());
-                RocksPartition p = new RocksPartition(partition, db, dbOptions, options);
+                RocksPartition p = new RocksPartition(partition, db, dbOptions, options, listener);
                 open.put(partition, p);
                 p.closed().thenRun(() -> open.remove(partition, p));
+                listener.opened(partition, p);
+                p.requestStats();
                 LOG.info("partition {} opened at {}", partition, dir);
                 return p;
             } catch (RocksDBException e) {

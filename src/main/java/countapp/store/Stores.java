@@ -13,11 +13,17 @@ public final class Stores {
 
     /** Opens the configured store, creating the database (and fixing its partition count) on first use. */
     public static Store open(Config config) {
+        return open(config, StoreListener.NONE);
+    }
+
+    /** As {@link #open(Config)}, reporting the embedded store's sizes and fsyncs to {@code listener}. */
+    public static Store open(Config config, StoreListener listener) {
         if (config.redis() != null) {
             return RedisStore.connect(config.redis(), config.partitions());
         }
         DatabaseMeta meta = DatabaseMeta.loadOrCreate(config.database(), config.partitions());
-        return new RocksStore(config.database(), meta.partitions(), StoreOptions.defaults(config.workerPersist()));
+        return new RocksStore(config.database(), meta.partitions(), StoreOptions.defaults(config.workerPersist()),
+                listener);
     }
 
     /** The database's partition count, for routing; creates the database if there is none yet. */

@@ -7,12 +7,18 @@ import countapp.config.ClusterSecret;
 import countapp.config.Config;
 import countapp.config.ConfigException;
 import countapp.config.ConfigLoader;
+import countapp.metrics.Endpoint;
+import countapp.metrics.HttpMetrics;
+import countapp.metrics.IngestMetrics;
+import countapp.metrics.Metrics;
+import countapp.metrics.StoreMetrics;
 import countapp.store.Store;
 import countapp.store.Stores;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,6 +42,8 @@ public final class Worker {
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
     private final WorkerOptions options;
+    private final long startedNanos = System.nanoTime();
+    private final Metrics metrics = Metrics.create();
     private final Store store;
     private final PartitionTable table;
     private final Vertx vertx;
@@ -64,7 +72,7 @@ public final class Worker {
         this.options = options;
         this.config = options.config();
         this.secret = secretOf(config);
-        this.store = Stores.open(config);
+        this.store = Stores.open(config, new StoreMetrics(metrics.registry()));
         this.table = new PartitionTable(store, store.partitions(), OPEN_TIMEOUT);
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     }
@@ -90,7 +98,9 @@ public final class Worker {
     }
 
     private void listen() throws Exception {
-        WorkerHandler handler = new WorkerHandler(this, table);
+        WorkerHandler api = new WorkerHandler(this, table, metrics, new IngestMetrics(metrics.registry()));
+        var handler = new HttpMetrics(metrics.registry(), EnumSet.of(Endpoint.ROOT, Endpoint.ITEMS, Endpoint.COUNT,
+                Endpoint.IDS, Endpoint.METRICS, Endpoint.PARTITIONS)).instrument(api);
         Supplier<Limits> limits = () -> config.limits();
         ConnectionGuard guard = new ConnectionGuard(vertx, limits);
         try {
@@ -122,6 +132,10 @@ public final class Worker {
 
     ClusterSecret secret() {
         return secret;
+    }
+
+    long uptimeMillis() {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
     }
 
     boolean stopping() {
@@ -183,6 +197,7 @@ public final class Worker {
         } catch (Exception e) {
             LOG.warn("HTTP server did not close cleanly: {}", e.toString());
         }
+        metrics.close();
     }
 
     /** Applies a changed {@code worker_persist}; a bad file keeps the config in force. */

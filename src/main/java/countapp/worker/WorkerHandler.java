@@ -8,6 +8,8 @@ import countapp.api.ItemBatch;
 import countapp.api.ItemParser;
 import countapp.api.Json;
 import countapp.config.Auth;
+import countapp.metrics.IngestMetrics;
+import countapp.metrics.Metrics;
 import countapp.config.ClusterSecret;
 import countapp.config.Config;
 import io.vertx.core.http.HttpHeaders;
@@ -31,11 +33,15 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
     private final Worker worker;
     private final PartitionTable table;
     private final Partitioner partitioner;
+    private final Metrics metrics;
+    private final IngestMetrics ingest;
 
-    WorkerHandler(Worker worker, PartitionTable table) {
+    WorkerHandler(Worker worker, PartitionTable table, Metrics metrics, IngestMetrics ingest) {
         this.worker = worker;
         this.table = table;
         this.partitioner = new Partitioner(table.partitions());
+        this.metrics = metrics;
+        this.ingest = ingest;
     }
 
     @Override
@@ -53,6 +59,12 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
         if ("/".equals(path)) {
             if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
                 health(req);
+            } else {
+                Http.methodNotAllowed(req, "GET");
+            }
+        } else if ("/metrics".equals(path)) {
+            if (method == HttpMethod.GET) {
+                metrics.serve(req); // also while stopping: the last scrape shows the drain
             } else {
                 Http.methodNotAllowed(req, "GET");
             }
@@ -82,15 +94,42 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
                 Http.methodNotAllowed(req, "GET, PUT");
             }
         } else {
-            String tenant = CountPath.tenant(path);
-            if (tenant == null) {
-                Http.notFound(req);
-            } else if (method != HttpMethod.GET) {
-                Http.methodNotAllowed(req, "GET");
-            } else {
-                count(req, tenant);
-            }
+            tenantRoute(req, path, method);
         }
+    }
+
+    /** {@code /items/{tenant}/count} and {@code /items/{tenant}/ids}; the count suffix wins when both fit. */
+    private void tenantRoute(HttpServerRequest req, String path, HttpMethod method) {
+        String tenant = CountPath.tenant(path);
+        boolean ids = false;
+        if (tenant == null) {
+            tenant = CountPath.tenant(path, CountPath.IDS_SUFFIX);
+            ids = true;
+        }
+        if (tenant == null) {
+            Http.notFound(req);
+        } else if (method != HttpMethod.GET) {
+            Http.methodNotAllowed(req, "GET");
+        } else if (ids) {
+            ids(req, tenant);
+        } else {
+            count(req, tenant);
+        }
+    }
+
+    private void ids(HttpServerRequest req, String tenant) {
+        Auth.Key key = caller(req, worker.config());
+        if (key != null) {
+            Auth.authorize(key, tenant);
+        }
+        Partition partition;
+        try {
+            partition = table.active(partitioner.partitionOf(tenant));
+        } catch (RuntimeException e) {
+            fail(req, e);
+            return;
+        }
+        IdStream.start(worker, req, partition, tenant);
     }
 
     /** 401 without the cluster secret, 403 with a wrong one: only the coordinator controls a worker. */
@@ -117,7 +156,8 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
 
     private void health(HttpServerRequest req) {
         Http.json(req.response(), 200, "{\"status\":\"ok\",\"port\":" + worker.port() + ",\"pid\":"
-                + ProcessHandle.current().pid() + "," + PartitionList.toJson(table.owned()).substring(1));
+                + ProcessHandle.current().pid() + ",\"uptime_ms\":" + worker.uptimeMillis() + ","
+                + PartitionList.toJson(table.owned()).substring(1));
     }
 
     private void postItems(HttpServerRequest req) {
@@ -135,8 +175,13 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
                     }
                     return batch;
                 })
-                .compose(batch -> Future.fromCompletionStage(store(batch).thenApply(added ->
-                        Json.received(batch.size(), added)), Vertx.currentContext()))
+                .compose(batch -> {
+                    ingest.received(batch.size());
+                    return Future.fromCompletionStage(store(batch).thenApply(added -> {
+                        ingest.added(added);
+                        return Json.received(batch.size(), added);
+                    }), Vertx.currentContext());
+                })
                 .onComplete(ar -> {
                     worker.requestFinished();
                     if (ar.succeeded()) {

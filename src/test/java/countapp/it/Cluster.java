@@ -38,15 +38,18 @@ final class Cluster implements AutoCloseable {
     final Path dir;
     final int port;
     final List<Integer> workerPorts;
+    /** Configured workers on other hosts: never spawned, only health-checked and routed to. */
+    final List<String> remoteWorkers;
     /** The config's database line value: a folder, or a redis:// URL. */
     private final String database;
     private Process coordinator;
 
-    private Cluster(Path dir, int port, List<Integer> workerPorts, String database) {
+    private Cluster(Path dir, int port, List<Integer> workerPorts, String database, List<String> remoteWorkers) {
         this.dir = dir;
         this.port = port;
         this.workerPorts = workerPorts;
         this.database = database;
+        this.remoteWorkers = remoteWorkers;
     }
 
     /** Writes a config for {@code workers} local workers under {@code dir} and starts the coordinator. */
@@ -56,15 +59,28 @@ final class Cluster implements AutoCloseable {
 
     /** As {@link #start(Path, int, String)}, with {@code database} (a folder or a redis:// URL) in the config. */
     static Cluster start(Path dir, int workers, String extraConfig, String database) throws Exception {
+        return start(dir, workers, extraConfig, database, List.of());
+    }
+
+    /** As {@link #start(Path, int, String)}, with remote worker URLs added to the config's list. */
+    static Cluster start(Path dir, int workers, String extraConfig, List<String> remoteWorkers) throws Exception {
+        return start(dir, workers, extraConfig, "db/", remoteWorkers);
+    }
+
+    private static Cluster start(Path dir, int workers, String extraConfig, String database, List<String> remoteWorkers)
+            throws Exception {
         List<Integer> ports = freePorts(workers + 1);
-        Cluster c = new Cluster(dir, ports.get(0), ports.subList(1, ports.size()), database);
+        Cluster c = new Cluster(dir, ports.get(0), ports.subList(1, ports.size()), database, List.copyOf(remoteWorkers));
         c.writeConfig(extraConfig);
         c.startCoordinator();
         return c;
     }
 
     void writeConfig(String extra) throws IOException {
-        String workers = workerPorts.stream().map(p -> "  - http://localhost:" + p).collect(Collectors.joining("\n"));
+        List<String> urls = new ArrayList<>();
+        workerPorts.forEach(p -> urls.add("http://localhost:" + p));
+        urls.addAll(remoteWorkers);
+        String workers = urls.stream().map(u -> "  - " + u).collect(Collectors.joining("\n"));
         Files.writeString(dir.resolve("config.yaml"), "workers:\n" + workers + "\n"
                 + "database: " + database + "\nworker_logs: logs/\nworker_persist: 1\nconfig_check: 5\n"
                 + "listen: " + port + "\nhealth_check: 0.25\ncluster_secret: " + SECRET + "\n" + extra);

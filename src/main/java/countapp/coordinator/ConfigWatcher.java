@@ -1,0 +1,86 @@
+package countapp.coordinator;
+
+import countapp.config.Config;
+import countapp.config.ConfigException;
+import countapp.config.ConfigLoader;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Re-reads the config file every {@code config_check} seconds and hands a changed one to the supervisor;
+ * a bad file keeps the last good config. Remembers when the config in force was loaded, when the file was
+ * last read and why the last read was refused, for the status page.
+ */
+final class ConfigWatcher {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigWatcher.class);
+
+    private final Supervisor supervisor;
+    private volatile Config current;
+    private volatile Instant loadedAt;
+    private volatile Instant checkedAt;
+    private volatile String lastError;
+    private volatile boolean stopped;
+
+    ConfigWatcher(Supervisor supervisor, Config initial) {
+        this.supervisor = supervisor;
+        this.current = initial;
+        this.loadedAt = Instant.now();
+    }
+
+    void start() {
+        Thread t = new Thread(this::run, "config-watch");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    void stop() {
+        stopped = true;
+    }
+
+    Instant loadedAt() {
+        return loadedAt;
+    }
+
+    Instant checkedAt() {
+        return checkedAt;
+    }
+
+    String lastError() {
+        return lastError;
+    }
+
+    private void run() {
+        while (!stopped) {
+            try {
+                Thread.sleep(supervisor.config().configCheck().toMillis());
+                check();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void check() {
+        try {
+            Config fresh = ConfigLoader.load(current.source());
+            checkedAt = Instant.now();
+            lastError = null;
+            if (!fresh.equals(current)) {
+                LOG.info("config {} changed; applying it", fresh.source());
+                supervisor.apply(fresh);
+                current = fresh;
+                loadedAt = checkedAt;
+            }
+        } catch (ConfigException e) {
+            checkedAt = Instant.now();
+            lastError = e.getMessage();
+            LOG.error("config reload failed; the last good config stays in force: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            checkedAt = Instant.now();
+            lastError = e.toString();
+            LOG.error("config reload failed; the last good config stays in force", e);
+        }
+    }
+}

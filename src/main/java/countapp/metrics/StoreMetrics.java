@@ -1,0 +1,83 @@
+package countapp.metrics;
+
+import countapp.store.PartitionStats;
+import countapp.store.StoreListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A worker's store: {@code countapp_store_write_seconds} (each group-commit write, including its fsync when
+ * {@code worker_persist} is 0), {@code countapp_store_wal_sync_seconds} (each WAL fsync),
+ * {@code countapp_store_partitions_open}, opens and closes, and per open partition
+ * {@code countapp_store_estimated_keys{partition}} and {@code countapp_store_sst_bytes{partition}}.
+ *
+ * <p>The size gauges read values the partition's writer thread cached from RocksDB properties, never the
+ * database itself, and are removed when the partition closes: a scrape can never touch a closed database.
+ */
+public final class StoreMetrics implements StoreListener {
+    private final MeterRegistry registry;
+    private final Timer writes;
+    private final Timer walSyncs;
+    private final Counter opens;
+    private final Counter closes;
+    private final Map<Integer, Registered> open = new ConcurrentHashMap<>();
+
+    private record Registered(PartitionStats stats, List<Gauge> gauges) {}
+
+    public StoreMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        writes = Timer.builder("countapp.store.write").description("group-commit writes to a partition")
+                .serviceLevelObjectives(HttpMetrics.BUCKETS).register(registry);
+        walSyncs = Timer.builder("countapp.store.wal.sync").description("fsyncs of a partition's write-ahead log")
+                .serviceLevelObjectives(HttpMetrics.BUCKETS).register(registry);
+        opens = Counter.builder("countapp.store.partition.opens").description("partitions opened").register(registry);
+        closes = Counter.builder("countapp.store.partition.closes").description("partitions closed").register(registry);
+        Gauge.builder("countapp.store.partitions.open", open, Map::size)
+                .description("partitions open in this worker").register(registry);
+    }
+
+    @Override
+    public void written(long nanos) {
+        writes.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void walSynced(long nanos) {
+        walSyncs.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void opened(int partition, PartitionStats stats) {
+        Registered stale = open.remove(partition);
+        if (stale != null) {
+            // A close that was never reported: its gauges would otherwise shadow the new ones (same ids).
+            stale.gauges().forEach(registry::remove);
+        }
+        String tag = Integer.toString(partition);
+        List<Gauge> gauges = List.of(
+                Gauge.builder("countapp.store.estimated.keys", stats, PartitionStats::estimatedKeys)
+                        .description("RocksDB's estimate of the keys in the partition (items plus one per tenant)")
+                        .tag("partition", tag).strongReference(true).register(registry),
+                Gauge.builder("countapp.store.sst", stats, PartitionStats::sstBytes).baseUnit("bytes")
+                        .description("size of the partition's SST files")
+                        .tag("partition", tag).strongReference(true).register(registry));
+        open.put(partition, new Registered(stats, gauges));
+        opens.increment();
+    }
+
+    @Override
+    public void closed(int partition, PartitionStats stats) {
+        // Only the partition that registered the gauges may remove them (a reopen may have replaced them).
+        Registered current = open.get(partition);
+        if (current != null && current.stats() == stats && open.remove(partition, current)) {
+            current.gauges().forEach(registry::remove);
+            closes.increment();
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package countapp.ops;
+
+import countapp.config.Config;
+
+/** The coordinator's start-up banner: what runs where, and where to look next. */
+public final class Banner {
+    private Banner() {}
+
+    public static String coordinator(Config config, int partitions, String version) {
+        String url = "http://localhost:" + config.listen();
+        long spawned = config.workers().stream().filter(w -> w.local()).count();
+        long remote = config.workers().size() - spawned;
+        StringBuilder sb = new StringBuilder();
+        sb.append('\n');
+        sb.append("  📟 🔢  ").append(Console.bold("CountApp " + version)).append(" — coordinator is up on ")
+                .append(Console.cyan(url)).append('\n');
+        sb.append("      workers    ").append(spawned).append(" spawned");
+        if (remote > 0) {
+            sb.append(", ").append(remote).append(" remote");
+        }
+        sb.append(" · ").append(partitions).append(" partitions · database ").append(config.database()).append('\n');
+        sb.append("      dashboard  ").append(Console.cyan(url + "/dashboard")).append('\n');
+        sb.append("      status     ").append(url).append("/status   metrics  ").append(url).append("/metrics\n");
+        sb.append("      try        bin/countapp post acme:u-1 acme:u-2 && bin/countapp count acme\n");
+        return sb.toString();
+    }
+}

@@ -1,0 +1,50 @@
+package countapp.ops;
+
+import countapp.config.Config;
+import countapp.config.WorkerEndpoint;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The config in force and the history of its file.
+ *
+ * @param config the config in force
+ * @param databasePartitions the partition count of the database (fixed when it was created)
+ * @param loadedAt when the config in force was read
+ * @param checkedAt when the file was last re-read
+ * @param lastError why the last re-read was refused (the config in force stayed), or null
+ */
+public record ConfigStatus(Config config, int databasePartitions, Instant loadedAt, Instant checkedAt,
+        String lastError) {
+
+    Map<String, Object> toJson() {
+        List<String> workers = new ArrayList<>();
+        for (WorkerEndpoint w : config.workers()) {
+            workers.add(w.url());
+        }
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("workers", workers);
+        settings.put("database", config.database().toString());
+        settings.put("worker_logs", config.workerLogs().toString());
+        settings.put("worker_persist", seconds(config.workerPersist().toMillis()));
+        settings.put("config_check", seconds(config.configCheck().toMillis()));
+        settings.put("listen", config.listen());
+        settings.put("health_check", seconds(config.healthCheck().toMillis()));
+        settings.put("partitions", config.partitions());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("file", config.source().toString());
+        m.put("loaded_at", loadedAt.toString());
+        m.put("checked_at", checkedAt == null ? null : checkedAt.toString());
+        m.put("last_error", lastError);
+        m.put("database_partitions", databasePartitions);
+        m.put("settings", settings);
+        return m;
+    }
+
+    private static double seconds(long millis) {
+        return millis / 1000.0;
+    }
+}

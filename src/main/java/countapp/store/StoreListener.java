@@ -1,0 +1,21 @@
+package countapp.store;
+
+/**
+ * Observes the store for metrics. Called on partition writer threads, so implementations must be cheap
+ * and thread-safe; the default methods do nothing.
+ */
+public interface StoreListener {
+    StoreListener NONE = new StoreListener() {};
+
+    /** A group-commit write took {@code nanos}. */
+    default void written(long nanos) {}
+
+    /** A WAL fsync took {@code nanos}. */
+    default void walSynced(long nanos) {}
+
+    /** A partition opened; {@code stats} stays readable from any thread until {@link #closed}. */
+    default void opened(int partition, PartitionStats stats) {}
+
+    /** The partition opened with {@code stats} is closed; reported before it can be opened again. */
+    default void closed(int partition, PartitionStats stats) {}
+}

@@ -1,0 +1,26 @@
+package countapp.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class EndpointTest {
+    @ParameterizedTest
+    @CsvSource({
+        "/, ROOT",
+        "/items, ITEMS",
+        "/items/acme/count, COUNT",
+        "/items/a/b/count, COUNT",
+        "/items/acme/ids, IDS",
+        "/status, STATUS",
+        "/metrics, METRICS",
+        "/dashboard, DASHBOARD",
+        "/partitions, PARTITIONS",
+        "/kill, KILL",
+        "/items/acme, OTHER",
+        "/favicon.ico, OTHER"})
+    void of_path_mapsToItsTemplateNeverToTheTenant(String path, Endpoint expected) {
+        assertThat(Endpoint.of(path)).isEqualTo(expected);
+    }
+}
