@@ -27,13 +27,16 @@ public record ConfigStatus(Config config, int databasePartitions, Instant loaded
         }
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("workers", workers);
-        settings.put("database", config.database().toString());
+        settings.put("database", config.databaseName());
         settings.put("worker_logs", config.workerLogs().toString());
         settings.put("worker_persist", seconds(config.workerPersist().toMillis()));
         settings.put("config_check", seconds(config.configCheck().toMillis()));
         settings.put("listen", config.listen());
         settings.put("health_check", seconds(config.healthCheck().toMillis()));
         settings.put("partitions", config.partitions());
+        settings.put("worker_bind", config.workerBind());
+        settings.put("limits", limits(config.limits()));
+        settings.put("auth", config.auth().enabled() ? "on" : "off"); // never the keys themselves
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file", config.source().toString());
         m.put("loaded_at", loadedAt.toString());
@@ -46,5 +49,16 @@ public record ConfigStatus(Config config, int databasePartitions, Instant loaded
 
     private static double seconds(long millis) {
         return millis / 1000.0;
+    }
+
+    private static Map<String, Object> limits(countapp.api.Limits l) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("max_body_bytes", l.maxBodyBytes());
+        m.put("max_items", l.maxItems());
+        m.put("max_value_bytes", l.maxValueBytes());
+        m.put("max_header_bytes", l.maxHeaderBytes());
+        m.put("request_timeout", seconds(l.requestTimeout().toMillis()));
+        m.put("max_connections", l.maxConnections());
+        return m;
     }
 }
