@@ -5,11 +5,12 @@
 # a Redis server without persistence and one with appendfsync everysec, then repeats REPEATS times:
 #   redis-benchmark -P 64 sadd | countapp 100-item batches | redis-benchmark -c 32 -P 1 sadd |
 #   countapp single-item POSTs | countapp count GETs | raw RocksDB get-then-put loops
-# then open-loop latency at half of the median max throughput, the workers' idle RSS, and bytes per item
+# with, right after each max-throughput run, an open-loop run at half of the rate it reached (latency);
+# before that one unrecorded round warms the JVMs up (JIT). Then the workers' idle RSS, and bytes per item
 # on disk after storing DISK_ITEMS distinct items. Every process it starts is stopped on exit.
 #
 # Tunables (environment): REPEATS=3 DURATION=10 WARMUP=3 CONNECTIONS=32 DISK_ITEMS=10000000
-#   REDIS_P64_N=3000000 REDIS_P1_N=400000 KEEP=1 (keep the temporary folder) SKIP_DISK=1
+#   REDIS_P64_N=3000000 REDIS_P1_N=400000 WARMUP_ROUND=15 KEEP=1 (keep the temporary folder) SKIP_DISK=1
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -21,6 +22,7 @@ CONNECTIONS=${CONNECTIONS:-32}
 DISK_ITEMS=${DISK_ITEMS:-10000000}
 REDIS_P64_N=${REDIS_P64_N:-3000000}
 REDIS_P1_N=${REDIS_P1_N:-400000}
+WARMUP_ROUND=${WARMUP_ROUND:-15}
 
 log() { printf '\n== %s  %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -175,7 +177,8 @@ redis_rps() { # port args... -> requests per second
 }
 
 # ---------------------------------------------------------------- run
-log "machine: $(nproc) cores, $(java -version 2>&1 | head -1), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+log "machine: $(nproc) cores, $(java -version 2>&1 | head -1), load average $load_start"
 start_cluster "$work/main"
 sleep 5
 rss=$(worker_rss_mb)
@@ -187,6 +190,13 @@ start_redis plain "$redis_plain" --appendonly no
 redis_aof=$(free_port "$coord_port" "$redis_plain")
 start_redis aof "$redis_aof" --appendonly yes --appendfsync everysec
 
+half() { python3 -c 'import sys; print(max(1, round(float(sys.argv[1]) / 2)))' "$1"; }
+
+log "JVM warm-up round (not recorded): ${WARMUP_ROUND}s of each scenario"
+bench warmup_batch100 0 --duration "$WARMUP_ROUND" --warmup 0 --batch 100
+bench warmup_single 0 --duration "$WARMUP_ROUND" --warmup 0 --batch 1
+bench warmup_count 0 --duration "$WARMUP_ROUND" --warmup 0 --mode count
+
 for ((rep = 1; rep <= REPEATS; rep++)); do
   for kind in plain aof; do
     port=redis_$kind
@@ -196,7 +206,14 @@ for ((rep = 1; rep <= REPEATS; rep++)); do
   done
   bench batch100 "$rep" --duration "$DURATION" --warmup "$WARMUP" --batch 100
   record batch100_items "$rep" "$(json_field "$last_json" items_per_second)"
-  record batch100_reqs "$rep" "$(json_field "$last_json" requests_per_second)"
+  max=$(json_field "$last_json" requests_per_second)
+  record batch100_reqs "$rep" "$max"
+  # open loop at half of the max throughput just measured, so both see the same machine conditions
+  rate=$(half "$max")
+  bench open_batch100 "$rep" --duration "$DURATION" --warmup "$WARMUP" --batch 100 --rate "$rate"
+  record open_b100_rate "$rep" "$rate"
+  record open_b100_p50 "$rep" "$(json_field "$last_json" latency_ms.p50)"
+  record open_b100_p99 "$rep" "$(json_field "$last_json" latency_ms.p99)"
   for kind in plain aof; do
     port=redis_$kind
     v=$(redis_rps "${!port}" -c 32 -P 1 -r 100000000 -n "$REDIS_P1_N"); log "redis-$kind -c 32 -P 1 sadd: $v ops/s"
@@ -204,7 +221,13 @@ for ((rep = 1; rep <= REPEATS; rep++)); do
     redis-cli -p "${!port}" del s > /dev/null
   done
   bench single "$rep" --duration "$DURATION" --warmup "$WARMUP" --batch 1
-  record single_reqs "$rep" "$(json_field "$last_json" requests_per_second)"
+  max=$(json_field "$last_json" requests_per_second)
+  record single_reqs "$rep" "$max"
+  rate=$(half "$max")
+  bench open_single "$rep" --duration "$DURATION" --warmup "$WARMUP" --batch 1 --rate "$rate"
+  record open_single_rate "$rep" "$rate"
+  record open_single_p50 "$rep" "$(json_field "$last_json" latency_ms.p50)"
+  record open_single_p99 "$rep" "$(json_field "$last_json" latency_ms.p99)"
   bench count "$rep" --duration "$DURATION" --warmup "$WARMUP" --mode count
   record count_reqs "$rep" "$(json_field "$last_json" requests_per_second)"
   for mode in single batch100; do
@@ -213,23 +236,6 @@ for ((rep = 1; rep <= REPEATS; rep++)); do
     record "raw_rocks_$mode" "$rep" "$v"
   done
 done
-
-half_b100=$(python3 -c 'import statistics,sys
-v=[float(l.split("\t")[2]) for l in open(sys.argv[1]) if l.startswith("batch100_reqs\t")]
-print(round(statistics.median(v)/2))' "$results")
-half_single=$(python3 -c 'import statistics,sys
-v=[float(l.split("\t")[2]) for l in open(sys.argv[1]) if l.startswith("single_reqs\t")]
-print(round(statistics.median(v)/2))' "$results")
-for ((rep = 1; rep <= REPEATS; rep++)); do
-  bench open_batch100 "$rep" --duration "$DURATION" --warmup "$WARMUP" --batch 100 --rate "$half_b100"
-  record open_b100_p50 "$rep" "$(json_field "$last_json" latency_ms.p50)"
-  record open_b100_p99 "$rep" "$(json_field "$last_json" latency_ms.p99)"
-  bench open_single "$rep" --duration "$DURATION" --warmup "$WARMUP" --batch 1 --rate "$half_single"
-  record open_single_p50 "$rep" "$(json_field "$last_json" latency_ms.p50)"
-  record open_single_p99 "$rep" "$(json_field "$last_json" latency_ms.p99)"
-done
-record open_b100_rate 0 "$half_b100"
-record open_single_rate 0 "$half_single"
 
 log "idle for 15 s, then the workers' RSS"
 sleep 15
@@ -254,6 +260,7 @@ fi
 {
   echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1), $(uname -sr)"
   echo "run: $(date -u +%Y-%m-%dT%H:%MZ), REPEATS=$REPEATS DURATION=${DURATION}s WARMUP=${WARMUP}s CONNECTIONS=$CONNECTIONS"
+  echo "load average (1/5/15 min) at the start: $load_start; at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   python3 bench/report.py "$results"
 } | tee target/bench-report.md
 cp "$results" target/bench-results.tsv

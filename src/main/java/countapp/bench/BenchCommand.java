@@ -63,6 +63,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--mode", defaultValue = "post", description = "post (POST /items) or count (GET /items/{tenant}/count) (default: ${DEFAULT-VALUE})")
     String mode;
 
+    @Option(names = "--ids", defaultValue = "hashed", description = "hashed (i + 16 hex digits, no order) or sequential (i<n>) (default: ${DEFAULT-VALUE})")
+    String ids;
+
     @Option(names = "--items", defaultValue = "0", description = "stop after this many distinct items (0 = only the duration limits the run)")
     long items;
 
@@ -98,7 +101,7 @@ public final class BenchCommand implements Callable<Integer> {
             prefix = "bench-" + Long.toHexString(new SecureRandom().nextLong() & 0xffffffffffL);
         }
         boolean post = "post".equals(mode);
-        Workload work = new Workload(prefix, tenants, batch, duplicates, items);
+        Workload work = new Workload(prefix, tenants, batch, duplicates, items, "hashed".equals(ids));
         Stats stats = new Stats();
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(threads).setWorkerPoolSize(1)
                 .setInternalBlockingPoolSize(1));
@@ -126,6 +129,9 @@ public final class BenchCommand implements Callable<Integer> {
                 || rate < 0 || items < 0 || seedItems < 0) {
             return "--duration, --connections, --threads, --batch, --tenants and --timeout must be positive; "
                     + "--warmup, --rate, --items and --seed-items must not be negative";
+        }
+        if (!"hashed".equals(ids) && !"sequential".equals(ids)) {
+            return "--ids must be hashed or sequential, got " + ids;
         }
         if (duplicates < 0 || duplicates > 1) {
             return "--duplicates must be between 0 and 1, got " + duplicates;
@@ -315,6 +321,7 @@ public final class BenchCommand implements Callable<Integer> {
         doc.put("batch", "post".equals(mode) ? batch : 1);
         doc.put("tenants", tenants);
         doc.put("duplicates", duplicates);
+        doc.put("ids", ids);
         doc.put("prefix", work.prefix());
         doc.put("seconds", round(seconds));
         doc.put("warmup_seconds", warmup);

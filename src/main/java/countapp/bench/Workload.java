@@ -1,5 +1,6 @@
 package countapp.bench;
 
+import countapp.placement.Murmur3;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -8,7 +9,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * What the load generator sends. Every fresh item gets the next number of one run-wide sequence: item
  * {@code s} is the pair ({@code <prefix>-<s % tenants>}, {@code i<s>}), so a tenant's items, the distinct
  * pairs sent and the pairs acknowledged are all known from sequence numbers alone (two bit sets per lane).
- * A duplicate re-sends a uniformly chosen, already allocated number.
+ * A duplicate re-sends a uniformly chosen, already allocated number. By default the id is
+ * {@code i} + 16 hex digits of a bijective 64-bit mix of {@code s} (distinct, but in no useful order and
+ * barely compressible, like real user or device ids); {@code --ids sequential} sends {@code i<s>} instead.
  *
  * <p>Bodies are assembled byte by byte from fragments encoded once ({@code ","tenant":"…"}} per tenant),
  * so building a 100-item body costs about as much as copying it.
@@ -21,13 +24,15 @@ final class Workload {
     private final int batch;
     private final double duplicates;
     private final long maxItems;
+    private final boolean hashedIds;
     private final String[] tenantNames;
     /** {@code ","tenant":"<name>"}} for each tenant. */
     private final byte[][] tenantTails;
     private final AtomicLong nextSeq = new AtomicLong();
 
-    Workload(String prefix, int tenants, int batch, double duplicates, long maxItems) {
+    Workload(String prefix, int tenants, int batch, double duplicates, long maxItems, boolean hashedIds) {
         this.prefix = prefix;
+        this.hashedIds = hashedIds;
         this.tenants = tenants;
         this.batch = batch;
         this.duplicates = duplicates;
@@ -98,7 +103,7 @@ final class Workload {
         return seqs;
     }
 
-    /** The JSON array {@code [{"id":"i<s>","tenant":"<prefix>-<s % tenants>"}, …]} of {@code seqs}. */
+    /** The JSON array {@code [{"id":"i…","tenant":"<prefix>-<s % tenants>"}, …]} of {@code seqs}. */
     byte[] body(long[] seqs, Scratch scratch) {
         scratch.reset();
         scratch.put((byte) '[');
@@ -107,7 +112,11 @@ final class Workload {
                 scratch.put((byte) ',');
             }
             scratch.put(ID_OPEN);
-            scratch.putDecimal(seqs[i]);
+            if (hashedIds) {
+                scratch.putHex(Murmur3.fmix64(seqs[i]));
+            } else {
+                scratch.putDecimal(seqs[i]);
+            }
             scratch.put(tenantTails[tenantOf(seqs[i])]);
         }
         scratch.put((byte) ']');
@@ -116,6 +125,7 @@ final class Workload {
 
     /** A reusable growable byte array; one per lane (single-threaded). */
     static final class Scratch {
+        private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
         private byte[] buf = new byte[4096];
         private int len;
         private final byte[] digits = new byte[20];
@@ -144,6 +154,14 @@ final class Workload {
             ensure(n);
             while (n > 0) {
                 buf[len++] = digits[--n];
+            }
+        }
+
+        /** Exactly 16 lower-case hex digits. */
+        void putHex(long v) {
+            ensure(16);
+            for (int shift = 60; shift >= 0; shift -= 4) {
+                buf[len++] = HEX[(int) (v >>> shift) & 0xf];
             }
         }
 
