@@ -392,7 +392,9 @@ final class Supervisor {
                 settled &= !w.retiring;
                 continue;
             }
-            Set<Integer> wanted = w.retiring ? Set.of() : table.partitionsOf(w);
+            // A retiring worker keeps what the table still gives it: the table drops it only once other live
+            // workers can take its partitions, so it never releases them before someone can serve them.
+            Set<Integer> wanted = table.partitionsOf(w);
             if (wanted.equals(w.owned) && w.pushing == null) {
                 continue;
             }
