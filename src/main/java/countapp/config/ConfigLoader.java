@@ -24,7 +24,7 @@ public final class ConfigLoader {
     static final int FIRST_LOCAL_PORT = 5001;
     private static final Set<String> KEYS = Set.of("workers", "database", "worker_logs", "worker_persist",
             "config_check", "listen", "health_check", "partitions", "worker_bind", "cluster_secret", "limits", "auth",
-            "redis_password", "redis_wait_replicas");
+            "redis_password", "redis_wait_replicas", "redis_timeout");
     private static final Set<String> LIMIT_KEYS = Set.of("max_body_bytes", "max_items", "max_value_bytes",
             "max_header_bytes", "request_timeout", "max_connections");
 
@@ -72,7 +72,7 @@ public final class ConfigLoader {
             redis = redis(map, (String) databaseValue, problems);
         } else {
             database = path(map, "database", "db/", base, problems);
-            for (String key : List.of("redis_password", "redis_wait_replicas")) {
+            for (String key : List.of("redis_password", "redis_wait_replicas", "redis_timeout")) {
                 if (map.containsKey(key)) {
                     problems.add(key + ": applies only when database is a redis:// URL");
                 }
@@ -174,7 +174,8 @@ public final class ConfigLoader {
             }
         }
         int wait = integer(map, "redis_wait_replicas", 0, 0, 16, problems);
-        return new RedisConfig(nodes, url.startsWith(RedisUrl.TLS_SCHEME), password, wait);
+        Duration timeout = seconds(map, "redis_timeout", 2, false, problems);
+        return new RedisConfig(nodes, url.startsWith(RedisUrl.TLS_SCHEME), password, wait, timeout);
     }
 
     private static Duration seconds(Map<String, Object> map, String key, double fallback, boolean zeroAllowed,

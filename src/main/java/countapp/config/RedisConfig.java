@@ -1,5 +1,7 @@
 package countapp.config;
 
+import java.time.Duration;
+
 import java.util.List;
 
 /**
@@ -10,8 +12,9 @@ import java.util.List;
  * @param tls whether the scheme was {@code rediss://}
  * @param password the {@code redis_password}, or null
  * @param waitReplicas {@code redis_wait_replicas}: replicas that must confirm an add before it is acknowledged
+ * @param timeout {@code redis_timeout}: how long one Redis command may take before the request fails (503)
  */
-public record RedisConfig(List<HostPort> nodes, boolean tls, String password, int waitReplicas) {
+public record RedisConfig(List<HostPort> nodes, boolean tls, String password, int waitReplicas, Duration timeout) {
 
     /** One node address. */
     public record HostPort(String host, int port) {

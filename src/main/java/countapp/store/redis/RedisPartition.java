@@ -31,17 +31,20 @@ final class RedisPartition implements Partition {
     private final StatefulRedisClusterConnection<String, String> cluster; // null for a standalone server
     private final RedisClusterClient clusterClient;
     private final int waitReplicas;
+    private final long waitTimeoutMs;
     private volatile boolean closed;
     /** Adds and counts not finished yet; close waits for them so a graceful stop answers every request. */
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
 
     RedisPartition(int id, RedisClusterAsyncCommands<String, String> commands,
-            StatefulRedisClusterConnection<String, String> cluster, RedisClusterClient clusterClient, int waitReplicas) {
+            StatefulRedisClusterConnection<String, String> cluster, RedisClusterClient clusterClient, int waitReplicas,
+            long waitTimeoutMs) {
         this.id = id;
         this.commands = commands;
         this.cluster = cluster;
         this.clusterClient = clusterClient;
         this.waitReplicas = waitReplicas;
+        this.waitTimeoutMs = waitTimeoutMs;
     }
 
     /**
@@ -123,11 +126,11 @@ final class RedisPartition implements Partition {
 
     /** The {@code WAIT} reply is checked here and counts as 0 added items. */
     private CompletableFuture<Long> waitFor(RedisClusterAsyncCommands<String, String> on) {
-        return stage(on.waitForReplication(waitReplicas, RedisStore.WAIT_TIMEOUT_MS)).thenApply(confirmed -> {
+        return stage(on.waitForReplication(waitReplicas, waitTimeoutMs)).thenApply(confirmed -> {
             if (confirmed < waitReplicas) {
                 throw new StoreException("only " + confirmed + " of the " + waitReplicas
                         + " Redis replicas required by redis_wait_replicas confirmed the write within "
-                        + RedisStore.WAIT_TIMEOUT_MS + " ms");
+                        + waitTimeoutMs + " ms");
             }
             return 0L;
         });

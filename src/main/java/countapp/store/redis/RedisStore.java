@@ -39,12 +39,12 @@ import org.slf4j.LoggerFactory;
 public final class RedisStore implements Store {
     private static final Logger LOG = LoggerFactory.getLogger(RedisStore.class);
     /** Bound on every command, including {@code WAIT}: past it the request fails with 503. */
-    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
-    /** How long {@code WAIT} lets replicas catch up; below {@link #COMMAND_TIMEOUT} so its answer arrives. */
-    static final long WAIT_TIMEOUT_MS = 1000;
+    private final Duration commandTimeout;
+    /** How long {@code WAIT} lets replicas catch up: half the command timeout, so its answer arrives. */
+    private final long waitTimeoutMs;
     /**
      * Bound on connecting (TCP connect and handshake), looser than a command's: a busy host must not turn
-     * every reconnect into a failure, and a request never waits on it longer than {@link #COMMAND_TIMEOUT}.
+     * every reconnect into a failure, and a request never waits on it longer than {@code redis_timeout}.
      */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final String META_KEY = "countapp:meta";
@@ -61,9 +61,11 @@ public final class RedisStore implements Store {
 
     private RedisStore(RedisConfig config, int configuredPartitions) {
         this.config = config;
+        this.commandTimeout = config.timeout();
+        this.waitTimeoutMs = Math.max(1, config.timeout().toMillis() / 2);
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
         SocketOptions socket = SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build();
-        TimeoutOptions timeouts = TimeoutOptions.enabled(COMMAND_TIMEOUT);
+        TimeoutOptions timeouts = TimeoutOptions.enabled(commandTimeout);
         try {
             if (config.cluster()) {
                 List<RedisURI> seeds = new ArrayList<>();
@@ -101,7 +103,8 @@ public final class RedisStore implements Store {
                     : new StoreException("cannot use Redis at " + config + ": " + e.getMessage(), e);
         }
         LOG.info("connected to Redis {} ({}, {} partitions, redis_wait_replicas {})", config,
-                config.cluster() ? "cluster" : "standalone", partitions, config.waitReplicas());
+                config.cluster() ? "cluster" : "standalone", partitions, config.waitReplicas(),
+                waitTimeoutMs);
     }
 
     /** Connects and checks (or records, on first use) the partition count every process must share. */
@@ -126,8 +129,8 @@ public final class RedisStore implements Store {
     private int agreeOnPartitions(int configured) {
         String wanted = META_FORMAT + configured;
         try {
-            commands.set(META_KEY, wanted, SetArgs.Builder.nx()).get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            String stored = commands.get(META_KEY).get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            commands.set(META_KEY, wanted, SetArgs.Builder.nx()).get(commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            String stored = commands.get(META_KEY).get(commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
             if (stored == null || !stored.startsWith(META_FORMAT)) {
                 throw new StoreException("Redis key " + META_KEY + " holds \"" + stored
                         + "\", not CountApp metadata; is this Redis used by something else?");
@@ -159,7 +162,8 @@ public final class RedisStore implements Store {
         if (partition < 0 || partition >= partitions) {
             throw new StoreException("partition " + partition + " does not exist (0.." + (partitions - 1) + ")");
         }
-        return new RedisPartition(partition, commands, clusterConnection, clusterClient, config.waitReplicas());
+        return new RedisPartition(partition, commands, clusterConnection, clusterClient, config.waitReplicas(),
+                waitTimeoutMs);
     }
 
     /** Durability is Redis' own (its AOF fsync policy and replication), so there is nothing to change here. */

@@ -53,7 +53,12 @@ class RedisStoreTest {
     }
 
     private static RedisConfig config(int port, int wait) {
-        return new RedisConfig(List.of(new RedisConfig.HostPort("127.0.0.1", port)), false, null, wait);
+        // A generous command timeout: these tests check exactness, not how fast a loaded machine answers.
+        return config(port, wait, java.time.Duration.ofSeconds(20));
+    }
+
+    private static RedisConfig config(int port, int wait, java.time.Duration timeout) {
+        return new RedisConfig(List.of(new RedisConfig.HostPort("127.0.0.1", port)), false, null, wait, timeout);
     }
 
     private static ItemBatch batch(String... tenantIdPairs) {
@@ -169,7 +174,7 @@ class RedisStoreTest {
 
     @Test
     void add_waitForReplicaWithoutReplicas_failsAfterBoundedWait() throws Exception {
-        try (RedisStore waiting = RedisStore.connect(config(server.port, 1), PARTITIONS)) {
+        try (RedisStore waiting = RedisStore.connect(config(server.port, 1, java.time.Duration.ofSeconds(2)), PARTITIONS)) {
             Partition p = waiting.open(6, Duration.ofSeconds(1));
             long start = System.nanoTime();
 
@@ -184,7 +189,7 @@ class RedisStoreTest {
         Path own = dir.resolve("down");
         java.nio.file.Files.createDirectories(own);
         try (RedisServers.Server s = RedisServers.standalone(own);
-                RedisStore st = RedisStore.connect(config(s.port, 0), PARTITIONS)) {
+                RedisStore st = RedisStore.connect(config(s.port, 0, java.time.Duration.ofSeconds(2)), PARTITIONS)) {
             Partition p = st.open(7, Duration.ofSeconds(1));
             assertThat(add(p, batch("d", "1"))).isEqualTo(1);
             s.kill();
