@@ -58,7 +58,8 @@ public final class ConnectionGuard {
     public void onRequest(HttpServerRequest req) {
         HttpConnection conn = req.connection();
         deadlines.remove(conn);
-        req.response().endHandler(v -> awaitRequest(conn));
+        // bodyEndHandler, not endHandler: the request metrics own the response's single endHandler.
+        req.response().bodyEndHandler(v -> awaitRequest(conn));
     }
 
     public int openConnections() {
