@@ -104,6 +104,8 @@ class CliIT {
 
     @Test
     void status_runningCluster_tableOfWorkersAndPartitions() {
+        cluster.awaitReady();
+
         Run r = run("status", "-u", url);
 
         assertThat(r.code()).as(r.err()).isZero();

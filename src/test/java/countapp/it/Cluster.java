@@ -99,7 +99,13 @@ final class Cluster implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("coordinator.log").toFile()))
                 .start();
-        awaitReady();
+        try {
+            awaitReady();
+        } catch (RuntimeException | Error e) {
+            // The caller never gets a Cluster to close: stop the processes here, or they outlive the test run.
+            close();
+            throw e;
+        }
     }
 
     /** Waits until the coordinator reports every worker live and every partition owned. */

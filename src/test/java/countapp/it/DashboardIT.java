@@ -64,6 +64,7 @@ class DashboardIT {
 
     @Test
     void dashboard_renderedInChromium_showsEveryWorkerDeadOnesDownAndTheTenantCount() throws Exception {
+        cluster.awaitReady();
         String dom = chromium("--dump-dom", "dashboard#tenant=dash-tenant");
         Files.writeString(OUT.resolve("dashboard-dom.html"), dom);
 
