@@ -17,7 +17,7 @@ $(JAR): $(SOURCES)
 	$(MVN) -q package -DskipTests
 
 tests:
-	$(MVN) verify
+	$(MVN) -Pbench verify
 
 test: tests
 

@@ -1,6 +1,7 @@
 package countapp.bench;
 
 import countapp.api.ItemBatch;
+import countapp.placement.Murmur3;
 import countapp.store.Partition;
 import countapp.store.RocksStore;
 import countapp.store.StoreOptions;
@@ -49,7 +50,7 @@ public class StoreBench {
     @Setup(Level.Trial)
     public void open() throws IOException {
         dir = Files.createTempDirectory("countapp-jmh-");
-        store = new RocksStore(dir, StoreOptions.defaults(Duration.ofSeconds(1)));
+        store = new RocksStore(dir, 1, StoreOptions.defaults(Duration.ofSeconds(1)));
         partition = store.open(0, Duration.ofSeconds(10));
         tenantNames = new String[TENANTS];
         for (int t = 0; t < TENANTS; t++) {
@@ -73,7 +74,7 @@ public class StoreBench {
         for (int i = 0; i < n; i++) {
             long s = next++;
             tenants[i] = tenantNames[(int) (s % TENANTS)];
-            ids[i] = "i" + s;
+            ids[i] = String.format("i%016x", Murmur3.fmix64(s)); // as the HTTP benchmark: distinct, unordered
         }
         return ItemBatch.of(tenants, ids);
     }

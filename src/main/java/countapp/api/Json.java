@@ -114,4 +114,41 @@ public final class Json {
         }
         throw new IllegalArgumentException("no field \"" + field + "\" in " + new String(json, java.nio.charset.StandardCharsets.UTF_8));
     }
+
+    /** Reads an array of longs field, e.g. {@code "segments":[1,2]}, from a small, trusted JSON object. */
+    public static long[] longsField(byte[] json, String field) {
+        try (var p = FACTORY.createParser(json)) {
+            for (var t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME && field.equals(p.currentName())) {
+                    if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+                        break;
+                    }
+                    long[] values = new long[8];
+                    int n = 0;
+                    while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT) {
+                        if (n == values.length) {
+                            values = java.util.Arrays.copyOf(values, n * 2);
+                        }
+                        values[n++] = p.getLongValue();
+                    }
+                    return java.util.Arrays.copyOf(values, n);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("unreadable JSON: " + e.getMessage(), e);
+        }
+        throw new IllegalArgumentException("no array \"" + field + "\" in " + new String(json, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** A worker's answer to a segmented POST: the totals and the pairs added per segment. */
+    public static String receivedSegments(long received, long[] added) {
+        long total = 0;
+        StringBuilder sb = new StringBuilder(40 + added.length * 4).append("{\"received\":").append(received);
+        sb.append(",\"segments\":[");
+        for (int i = 0; i < added.length; i++) {
+            sb.append(i == 0 ? "" : ",").append(added[i]);
+            total += added[i];
+        }
+        return sb.append("],\"added\":").append(total).append('}').toString();
+    }
 }

@@ -93,7 +93,8 @@ public final class Coordinator {
                 Endpoint.COUNT, Endpoint.IDS, Endpoint.STATUS, Endpoint.METRICS, Endpoint.DASHBOARD));
         Trend trend = new Trend(ingest, http.timer(Endpoint.ITEMS, 200), TREND_POINTS, System::nanoTime);
         vertx.setPeriodic(TREND_INTERVAL_MS, id -> trend.sample(System.currentTimeMillis()));
-        Forwarder forwarder = new Forwarder(vertx, client, supervisor::routing, FORWARD_TIMEOUT, forward);
+        Forwarder forwarder = new Forwarder(vertx, client, supervisor::routing, () -> supervisor.config().limits(),
+                FORWARD_TIMEOUT, forward);
         StatusReport status = new StatusReport(supervisor, watcher, ingest, forward, trend);
         CoordinatorHandler api = new CoordinatorHandler(forwarder, supervisor, ingest, metrics, status, new Dashboard());
         return http.instrument(api);

@@ -3,6 +3,7 @@ package countapp.coordinator;
 import countapp.api.ApiException;
 import countapp.api.ItemBatch;
 import countapp.api.Json;
+import countapp.api.Limits;
 import countapp.metrics.ForwardMetrics;
 import countapp.metrics.ForwardMetrics.Op;
 import io.vertx.core.Future;
@@ -32,13 +33,16 @@ final class Forwarder {
 
     private final Vertx vertx;
     private final WorkerClient client;
+    private final AddCoalescer adds;
     private final Supplier<Routing> routing;
     private final Duration timeout;
     private final ForwardMetrics metrics;
 
-    Forwarder(Vertx vertx, WorkerClient client, Supplier<Routing> routing, Duration timeout, ForwardMetrics metrics) {
+    Forwarder(Vertx vertx, WorkerClient client, Supplier<Routing> routing, Supplier<Limits> limits, Duration timeout,
+            ForwardMetrics metrics) {
         this.vertx = vertx;
         this.client = client;
+        this.adds = new AddCoalescer(client, limits);
         this.routing = routing;
         this.timeout = timeout;
         this.metrics = metrics;
@@ -94,14 +98,14 @@ final class Forwarder {
             return Future.failedFuture(new Unavailable(owner == null ? "no workers" : owner.url() + " is not live"));
         }
         byte[] body = Json.items(batch, sub, sub.length);
-        return client.postItems(owner, body).compose(reply -> {
+        return adds.send(owner, body, sub.length).compose(reply -> {
             if (reply.status() == 200) {
-                return Future.succeededFuture(WorkerClient.longField(reply, "added"));
+                return Future.succeededFuture(reply.added());
             }
             if (reply.status() == 421 || reply.status() == 503) {
-                return Future.failedFuture(new Unavailable(owner.url() + " answered " + reply.status() + ": " + reply.text()));
+                return Future.failedFuture(new Unavailable(owner.url() + " answered " + reply.status() + ": " + reply.error()));
             }
-            return Future.failedFuture(new ApiException(reply.status(), "worker " + owner.url() + " refused the items: " + reply.text()));
+            return Future.failedFuture(new ApiException(reply.status(), "worker " + owner.url() + " refused the items: " + reply.error()));
         });
     }
 

@@ -84,8 +84,10 @@ final class WorkerClient {
         return call(w, HttpMethod.PUT, "/partitions", Buffer.buffer(sb.toString()), CONTROL_TIMEOUT_MS);
     }
 
-    Future<Reply> postItems(WorkerHandle w, byte[] json) {
-        return call(w, HttpMethod.POST, "/items", Buffer.buffer(json), REQUEST_TIMEOUT_MS);
+    /** {@code segments}: null, or the sizes of the sub-batches merged in {@code json} (see {@link AddCoalescer}). */
+    Future<Reply> postItems(WorkerHandle w, byte[] json, String segments) {
+        String uri = segments == null ? "/items" : "/items?segments=" + segments;
+        return call(w, HttpMethod.POST, uri, Buffer.buffer(json), REQUEST_TIMEOUT_MS);
     }
 
     Future<Reply> count(WorkerHandle w, String tenant) {
@@ -111,6 +113,10 @@ final class WorkerClient {
 
     static long longField(Reply reply, String field) {
         return Json.longField(reply.body(), field);
+    }
+
+    static long[] longsField(Reply reply, String field) {
+        return Json.longsField(reply.body(), field);
     }
 
     /** A field of an answer that older workers may not send: {@code fallback} when it is missing. */

@@ -246,11 +246,15 @@ final class RocksPartition implements Partition, PartitionStats, Runnable {
     }
 
     private void writeAdds(List<Add> adds) {
-        // Unique keys of the group in first-seen order, and which command each belongs to.
-        Map<Key, Integer> seen = new HashMap<>();
-        List<byte[]> keys = new ArrayList<>();
-        List<String> keyTenants = new ArrayList<>();
-        int[] keyOwner = new int[16];
+        // Every item key of the group, which command it came from and its tenant.
+        int total = 0;
+        for (Add add : adds) {
+            total += add.count;
+        }
+        byte[][] keys = new byte[total][];
+        int[] keyOwner = new int[total];
+        String[] keyTenants = new String[total];
+        int n = 0;
         for (int a = 0; a < adds.size(); a++) {
             Add add = adds.get(a);
             String lastTenant = null;
@@ -262,33 +266,42 @@ final class RocksPartition implements Partition, PartitionStats, Runnable {
                     lastTenant = tenant;
                     tenantBytes = tenant.getBytes(StandardCharsets.UTF_8);
                 }
-                byte[] key = KeyCodec.itemKey(tenantBytes, add.batch.id(index));
-                if (seen.putIfAbsent(new Key(key), keys.size()) == null) {
-                    if (keys.size() == keyOwner.length) {
-                        keyOwner = Arrays.copyOf(keyOwner, keyOwner.length * 2);
-                    }
-                    keyOwner[keys.size()] = a;
-                    keys.add(key);
-                    keyTenants.add(tenant);
-                }
+                keys[n] = KeyCodec.itemKey(tenantBytes, add.batch.id(index));
+                keyOwner[n] = a;
+                keyTenants[n] = tenant;
+                n++;
             }
         }
-        long[] addedByCommand = new long[adds.size()];
-        if (keys.isEmpty()) {
+        if (n == 0) {
             // Adds of zero items: nothing to look up (RocksDB's multiGetAsList asserts a non-empty key list).
             for (Add add : adds) {
                 add.result.complete(0L);
             }
             return;
         }
+        // Unique keys in key order; a pair sent twice in the group is added (and credited) once, to the
+        // command that sent it first.
+        int[] order = KeyOrder.sortedIndices(keys, n);
+        List<byte[]> unique = new ArrayList<>(n);
+        int[] uniqueIndex = new int[n];
+        int u = 0;
+        for (int k = 0; k < n; k++) {
+            if (k > 0 && KeyOrder.sameKey(keys, order[k - 1], order[k])) {
+                continue;
+            }
+            uniqueIndex[u++] = order[k];
+            unique.add(keys[order[k]]);
+        }
+        long[] addedByCommand = new long[adds.size()];
         try (WriteBatch batch = new WriteBatch()) {
-            List<byte[]> existing = db.multiGetAsList(keys);
+            List<byte[]> existing = db.multiGetAsList(unique);
             Map<String, Long> addedByTenant = new HashMap<>();
-            for (int k = 0; k < keys.size(); k++) {
+            for (int k = 0; k < u; k++) {
                 if (existing.get(k) == null) {
-                    batch.put(keys.get(k), EMPTY);
-                    addedByCommand[keyOwner[k]]++;
-                    addedByTenant.merge(keyTenants.get(k), 1L, Long::sum);
+                    int item = uniqueIndex[k];
+                    batch.put(keys[item], EMPTY);
+                    addedByCommand[keyOwner[item]]++;
+                    addedByTenant.merge(keyTenants[item], 1L, Long::sum);
                 }
             }
             for (Map.Entry<String, Long> e : addedByTenant.entrySet()) {
@@ -443,26 +456,5 @@ final class RocksPartition implements Partition, PartitionStats, Runnable {
     private static final class Close extends Command {
         @Override
         void fail(Throwable error) {}
-    }
-
-    /** A byte[] with value equality, for de-duplicating keys within a group. */
-    private static final class Key {
-        private final byte[] bytes;
-        private final int hash;
-
-        Key(byte[] bytes) {
-            this.bytes = bytes;
-            this.hash = Arrays.hashCode(bytes);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key && Arrays.equals(bytes, ((Key) o).bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
     }
 }

@@ -21,6 +21,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -160,10 +161,15 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
                 + PartitionList.toJson(table.owned()).substring(1));
     }
 
+    /**
+     * {@code POST /items}. With {@code ?segments=n1,n2,…} (the coordinator's coalesced requests) the body is
+     * several client sub-batches back to back, and the answer also says how many pairs each one added.
+     */
     private void postItems(HttpServerRequest req) {
         Config config = worker.config();
         Auth.Key key = caller(req, config);
         ItemParser parser = new ItemParser(config.limits());
+        String segmentParam = req.getParam("segments");
         worker.requestStarted();
         Http.readBody(req, config.limits())
                 .map(body -> parser.parse(body.getBytes()))
@@ -176,10 +182,16 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
                     return batch;
                 })
                 .compose(batch -> {
+                    int[] ends = Segments.ends(segmentParam, batch.size());
                     ingest.received(batch.size());
-                    return Future.fromCompletionStage(store(batch).thenApply(added -> {
-                        ingest.added(added);
-                        return Json.received(batch.size(), added);
+                    return Future.fromCompletionStage(store(batch, ends).thenApply(added -> {
+                        long total = 0;
+                        for (long a : added) {
+                            total += a;
+                        }
+                        ingest.added(total);
+                        return segmentParam == null ? Json.received(batch.size(), total)
+                                : Json.receivedSegments(batch.size(), added);
                     }), Vertx.currentContext());
                 })
                 .onComplete(ar -> {
@@ -192,36 +204,55 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
                 });
     }
 
-    /** Splits the batch by partition and adds each part; checks ownership of all parts before writing any. */
-    private CompletableFuture<Long> store(ItemBatch batch) {
+    /**
+     * Splits each segment of the batch by partition and adds each part; completes with the pairs added per
+     * segment. Checks ownership of every partition before writing any.
+     */
+    private CompletableFuture<long[]> store(ItemBatch batch, int[] segmentEnds) {
         int n = batch.size();
         int[] partitionOf = new int[n];
-        int[] sizes = new int[table.partitions()];
+        Partition[] targets = new Partition[table.partitions()];
         for (int i = 0; i < n; i++) {
             int p = partitioner.partitionOf(batch.tenant(i));
             partitionOf[i] = p;
-            sizes[p]++;
-        }
-        int[][] indices = new int[sizes.length][];
-        List<Partition> targets = new ArrayList<>();
-        for (int p = 0; p < sizes.length; p++) {
-            if (sizes[p] > 0) {
-                targets.add(table.active(p)); // throws PartitionClosedException before anything is written
-                indices[p] = new int[sizes[p]];
+            if (targets[p] == null) {
+                targets[p] = table.active(p); // throws PartitionClosedException before anything is written
             }
         }
-        int[] fill = new int[sizes.length];
-        for (int i = 0; i < n; i++) {
-            int p = partitionOf[i];
-            indices[p][fill[p]++] = i;
+        List<CompletableFuture<Long>> parts = new ArrayList<>();
+        List<Integer> partSegment = new ArrayList<>();
+        int[] sizes = new int[targets.length];
+        int from = 0;
+        for (int s = 0; s < segmentEnds.length; s++) {
+            int to = segmentEnds[s];
+            Arrays.fill(sizes, 0);
+            for (int i = from; i < to; i++) {
+                sizes[partitionOf[i]]++;
+            }
+            int[][] indices = new int[targets.length][];
+            int[] fill = new int[targets.length];
+            for (int i = from; i < to; i++) {
+                int p = partitionOf[i];
+                if (indices[p] == null) {
+                    indices[p] = new int[sizes[p]];
+                }
+                indices[p][fill[p]++] = i;
+            }
+            for (int p = 0; p < targets.length; p++) {
+                if (indices[p] != null) {
+                    parts.add(targets[p].add(batch, indices[p], sizes[p]));
+                    partSegment.add(s);
+                }
+            }
+            from = to;
         }
-        List<CompletableFuture<Long>> parts = new ArrayList<>(targets.size());
-        for (Partition target : targets) {
-            int p = target.id();
-            parts.add(target.add(batch, indices[p], sizes[p]));
-        }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
-                .thenApply(v -> parts.stream().mapToLong(CompletableFuture::join).sum());
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            long[] added = new long[segmentEnds.length];
+            for (int i = 0; i < parts.size(); i++) {
+                added[partSegment.get(i)] += parts.get(i).join();
+            }
+            return added;
+        });
     }
 
     private void count(HttpServerRequest req, String tenant) {

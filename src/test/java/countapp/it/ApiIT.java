@@ -234,4 +234,92 @@ class ApiIT {
         assertThat(post.statusCode()).isEqualTo(421);
         assertThat(cluster.count(misrouted)).isZero();
     }
+
+    /** A tenant whose partition {@code workerPort} owns, so direct requests to it are not answered 421. */
+    private static String ownedTenant(int workerPort, String prefix) throws Exception {
+        for (int i = 0; ; i++) {
+            String tenant = prefix + i;
+            if (Cluster.get(workerPort, "/items/" + tenant + "/count").statusCode() == 200) {
+                return tenant;
+            }
+        }
+    }
+
+    private static HttpResponse<String> postSegments(int workerPort, String segments, String body) throws Exception {
+        return Cluster.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + workerPort + "/items?segments=" + segments))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    @Test
+    void worker_segmentedPost_answersPairsAddedPerSegment() throws Exception {
+        int workerPort = cluster.workerPorts.get(0);
+        String tenant = ownedTenant(workerPort, "seg-");
+
+        HttpResponse<String> r = postSegments(workerPort, "2,1,2", items(tenant, List.of("a", "b", "a", "c", "d")));
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("{\"received\":5,\"segments\":[2,0,2],\"added\":4}");
+        assertThat(cluster.count(tenant)).isEqualTo(4);
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"2,2", "6", "0,5", "x,4", "5,", "1,1,1,1,1,1", "-1,6"})
+    void worker_segmentsNotMatchingTheBody_400AndNothingStored(String segments) throws Exception {
+        int workerPort = cluster.workerPorts.get(0);
+        String tenant = ownedTenant(workerPort, "badseg-" + segments.hashCode() + "-");
+
+        HttpResponse<String> r = postSegments(workerPort, segments, items(tenant, List.of("a", "b", "c", "d", "e")));
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(r.body()).contains("segments");
+        assertThat(cluster.count(tenant)).isZero();
+    }
+
+    @Test
+    void post_manyConcurrentSingleItems_coalescedPerWorkerAndExact() throws Exception {
+        int clients = 32;
+        int postsPerClient = 80;
+        double workerPostsBefore = workerItemPosts();
+        AtomicLong added = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                Random random = new Random(100 + c);
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < postsPerClient; i++) { // overlapping ids: many posts repeat a pair
+                        String tenant = "single-" + random.nextInt(7);
+                        HttpResponse<String> r = cluster.post(items(tenant, List.of("id" + random.nextInt(150))));
+                        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                        added.addAndGet(longField(r.body(), "added"));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        long counted = 0;
+        for (int t = 0; t < 7; t++) {
+            counted += cluster.count("single-" + t);
+        }
+        assertThat(added.get()).as("sum of the answers' added").isEqualTo(counted);
+        double workerPosts = workerItemPosts() - workerPostsBefore;
+        System.out.printf("%d client POSTs reached the workers as %.0f requests%n", clients * postsPerClient, workerPosts);
+        assertThat(workerPosts).as("worker requests").isLessThan(clients * postsPerClient);
+    }
+
+    private static double workerItemPosts() throws Exception {
+        double sum = 0;
+        for (int port : cluster.workerPorts) {
+            sum += Scrape.of(port).sum("countapp_http_server_requests_seconds_count", "endpoint", "/items");
+        }
+        return sum;
+    }
 }
