@@ -237,8 +237,9 @@ for ((rep = 1; rep <= REPEATS; rep++)); do
   done
 done
 
-log "idle for 15 s, then the workers' RSS"
-sleep 15
+# A worker releases memory (memtable flush, GC, native heap trim) 10-15 s after its last request.
+log "idle for 30 s, then the workers' RSS"
+sleep 30
 rss=$(worker_rss_mb)
 log "idle worker RSS after the load (MB): $rss"
 for r in $rss; do record rss_after 0 "$r"; done

@@ -24,7 +24,9 @@ final class WorkerLauncher {
         Files.createDirectories(config.workerLogs());
         Path log = logFile(endpoint, config);
         List<String> command = new ArrayList<>(List.of(java.toString(),
-                "-XX:+UseSerialGC", "-Xms32m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError",
+                "-XX:+UseSerialGC", "-Xms16m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError",
+                // An idle worker hands memory back: its idle GC (see Worker) shrinks the heap to these ratios.
+                "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30",
                 "-cp", classPath, "countapp.cli.Main", "worker",
                 "--port", Integer.toString(endpoint.port()),
                 "--bind", config.workerBind(),

@@ -2,10 +2,12 @@ package countapp.store;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -31,19 +33,27 @@ final class NativeLibrary {
         String resource = Environment.getJniLibraryFileName("rocksdb");
         // The name RocksDB.loadLibrary(paths) looks for in each path.
         String file = Environment.getJniLibraryFileName("rocksdbjni");
-        try (InputStream in = RocksDB.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                RocksDB.loadLibrary();
-                return;
+        ClassLoader loader = RocksDB.class.getClassLoader();
+        try {
+            // Streamed, never held whole: a 15 MB byte[] would stay in the heap (and the process's RSS) for good.
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            long size;
+            try (InputStream in = loader.getResourceAsStream(resource)) {
+                if (in == null) {
+                    RocksDB.loadLibrary();
+                    return;
+                }
+                size = new DigestInputStream(in, sha256).transferTo(OutputStream.nullOutputStream());
             }
-            byte[] bytes = in.readAllBytes();
-            String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 8);
+            String hash = HexFormat.of().formatHex(sha256.digest(), 0, 8);
             Path dir = Path.of(System.getProperty("java.io.tmpdir"), "countapp-rocksdbjni-" + hash);
             Path target = dir.resolve(file);
-            if (!Files.exists(target) || Files.size(target) != bytes.length) {
+            if (!Files.exists(target) || Files.size(target) != size) {
                 Files.createDirectories(dir);
                 Path tmp = Files.createTempFile(dir, file, ".tmp");
-                Files.write(tmp, bytes);
+                try (InputStream in = loader.getResourceAsStream(resource)) {
+                    Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                }
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }

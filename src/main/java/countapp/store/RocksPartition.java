@@ -52,6 +52,8 @@ final class RocksPartition implements Partition, PartitionStats, Runnable {
     private volatile boolean syncRequested;
     /** As {@link #syncRequested}, for refreshing the cached size figures. */
     private volatile boolean statsRequested;
+    /** Whether the memtable holds writes not yet flushed; touched only by the writer thread. */
+    private boolean unflushed;
     /** Size figures cached by the writer, so metrics never touch the database from another thread. */
     private volatile long estimatedKeys;
     private volatile long sstBytes;
@@ -155,6 +157,13 @@ final class RocksPartition implements Partition, PartitionStats, Runnable {
         }
     }
 
+    /** Flushes the memtable to disk, freeing its memory; completes once done (at once if nothing was written). */
+    CompletableFuture<Void> flush() {
+        Flush f = new Flush();
+        submit(f);
+        return f.result;
+    }
+
     private void submit(Command command) {
         if (state != State.OPEN) {
             command.fail(new PartitionClosedException(id));
@@ -210,6 +219,7 @@ final class RocksPartition implements Partition, PartitionStats, Runnable {
                 sync = true;
             } else if (c instanceof Stats) {
                 stats = true;
+
             } else if (c instanceof Close) {
                 close = true;
             }
@@ -225,6 +235,8 @@ final class RocksPartition implements Partition, PartitionStats, Runnable {
                 } catch (RocksDBException | RuntimeException e) {
                     count.fail(storeError("count", e));
                 }
+            } else if (c instanceof Flush) {
+                ((Flush) c).result.complete(flushMemtable());
             } else if (c instanceof Scan) {
                 Scan scan = (Scan) c;
                 try {
@@ -313,6 +325,7 @@ final class RocksPartition implements Partition, PartitionStats, Runnable {
                 long start = System.nanoTime();
                 db.write(syncEveryWrite ? syncedWrites : asyncWrites, batch);
                 listener.written(System.nanoTime() - start);
+                unflushed = true;
             }
         } catch (RocksDBException | RuntimeException e) {
             StoreException error = storeError("write", e);
@@ -341,6 +354,20 @@ final class RocksPartition implements Partition, PartitionStats, Runnable {
         } catch (RocksDBException e) {
             LOG.error("partition {}: WAL sync failed: {}", id, e.getMessage());
         }
+    }
+
+    /** Null either way: a failed flush only means the memory stays in use (the WAL holds every write). */
+    private Void flushMemtable() {
+        if (!unflushed) {
+            return null;
+        }
+        try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(flush);
+            unflushed = false;
+        } catch (RocksDBException e) {
+            LOG.warn("partition {}: memtable flush failed (the WAL still holds every write): {}", id, e.getMessage());
+        }
+        return null;
     }
 
     private void readStats() {
@@ -446,6 +473,15 @@ final class RocksPartition implements Partition, PartitionStats, Runnable {
     private static final class Stats extends Command {
         @Override
         void fail(Throwable error) {}
+    }
+
+    private static final class Flush extends Command {
+        final CompletableFuture<Void> result = new CompletableFuture<>();
+
+        @Override
+        void fail(Throwable error) {
+            result.complete(null); // a closed partition has nothing left in memory
+        }
     }
 
     private static final class Sync extends Command {

@@ -86,6 +86,11 @@ public final class RocksStore implements Store {
         }
     }
 
+    @Override
+    public CompletableFuture<Void> releaseMemory() {
+        return CompletableFuture.allOf(open.values().stream().map(RocksPartition::flush).toArray(CompletableFuture[]::new));
+    }
+
     /**
      * Staggered persistence: instead of syncing every WAL at once each interval, one tick per
      * {@code interval / partitions} syncs the next partition, so fsync work is spread evenly over the

@@ -28,6 +28,14 @@ public interface Store extends AutoCloseable {
     /** Changes how long an acknowledged write may stay only in the OS page cache (0 = fsync every write). */
     void setPersistInterval(Duration interval);
 
+    /**
+     * Hands memory back while the process is idle: the embedded store flushes every memtable to disk (the
+     * data stays durable either way). Completes when done; a no-op for backends that hold no such memory.
+     */
+    default java.util.concurrent.CompletableFuture<Void> releaseMemory() {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
     /** Closes every partition still open (draining and persisting each), then the shared resources. */
     @Override
     void close();

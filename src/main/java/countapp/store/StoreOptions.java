@@ -13,7 +13,7 @@ import java.time.Duration;
  */
 public record StoreOptions(Duration persistInterval, long blockCacheBytes, long writeBufferBytes, int queueCapacity) {
     public static StoreOptions defaults(Duration persistInterval) {
-        return new StoreOptions(persistInterval, 64L << 20, 64L << 20, 4096);
+        return new StoreOptions(persistInterval, 32L << 20, 32L << 20, 4096);
     }
 
     public StoreOptions {
