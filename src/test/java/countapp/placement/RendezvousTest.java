@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 class RendezvousTest {
@@ -29,74 +31,92 @@ class RendezvousTest {
     }
 
     @Test
-    void assign_fourWorkers_spreadsPartitionsEvenly() {
-        Map<String, Integer> perWorker = new HashMap<>();
-        for (String owner : Rendezvous.assign(PARTITIONS, FOUR)) {
-            perWorker.merge(owner, 1, Integer::sum);
-        }
-
-        assertThat(perWorker).containsOnlyKeys(FOUR);
-        for (int n : perWorker.values()) {
-            assertThat(n).isBetween(PARTITIONS / 4 * 8 / 10, PARTITIONS / 4 * 12 / 10);
-        }
+    void assign_fourWorkers_exactlyEvenLoads() {
+        assertThat(loads(Rendezvous.assign(PARTITIONS, FOUR)).values()).containsOnly(PARTITIONS / 4);
     }
 
     @Test
-    void assign_fifthWorkerAdded_movesOnlyToNewWorkerAboutOneFifth() {
+    void assign_sixteenPartitionsTwoWorkers_eightEach_regressionIssue4() {
+        // Unbounded rendezvous hashing put 11 of 16 partitions on one of these two workers.
+        List<String> two = List.of("http://localhost:6101", "http://localhost:6102");
+        assertThat(loads(Rendezvous.assign(16, two)).values()).containsExactly(8, 8);
+    }
+
+    @Property(tries = 200)
+    void assign_anyWorkers_noWorkerOverCeilingAndEveryPartitionOwned(
+            @ForAll @IntRange(min = 1, max = 300) int partitions, @ForAll @IntRange(min = 1, max = 9) int workers) {
+        List<String> names = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            names.add("http://host-" + w + ":5000");
+        }
+        List<String> owners = Rendezvous.assign(partitions, names);
+
+        assertThat(owners).hasSize(partitions).doesNotContainNull();
+        int ceiling = (partitions + workers - 1) / workers;
+        assertThat(loads(owners).values()).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(ceiling));
+    }
+
+    @Test
+    void assign_fifthWorkerAdded_movesAboutOneFifthNearlyAllToTheNewWorker() {
         List<String> before = Rendezvous.assign(PARTITIONS, FOUR);
         List<String> five = new ArrayList<>(FOUR);
         five.add(FIFTH);
         List<String> after = Rendezvous.assign(PARTITIONS, five);
 
         int moved = 0;
+        int betweenOldWorkers = 0;
         for (int p = 0; p < PARTITIONS; p++) {
             if (!before.get(p).equals(after.get(p))) {
-                assertThat(after.get(p)).as("partition %d moved to", p).isEqualTo(FIFTH);
                 moved++;
+                betweenOldWorkers += after.get(p).equals(FIFTH) ? 0 : 1;
             }
         }
-        assertThat(moved / (double) PARTITIONS).isBetween(0.15, 0.25);
+        assertThat(moved / (double) PARTITIONS).isBetween(0.19, 0.23); // ideal: 0.20
+        assertThat(betweenOldWorkers / (double) PARTITIONS).isLessThan(0.02);
     }
 
     @Test
-    void assign_workerRemoved_movesOnlyThatWorkersPartitions() {
+    void assign_workerRemoved_movesItsPartitionsAndFewOthers() {
         List<String> before = Rendezvous.assign(PARTITIONS, FOUR);
         String removed = FOUR.get(2);
         List<String> three = new ArrayList<>(FOUR);
         three.remove(removed);
         List<String> after = Rendezvous.assign(PARTITIONS, three);
 
-        int moved = 0;
+        int others = 0;
         for (int p = 0; p < PARTITIONS; p++) {
-            if (before.get(p).equals(removed)) {
-                assertThat(after.get(p)).isIn(three);
-                moved++;
-            } else {
-                assertThat(after.get(p)).as("partition %d", p).isEqualTo(before.get(p));
+            assertThat(after.get(p)).isIn(three);
+            if (!before.get(p).equals(removed) && !before.get(p).equals(after.get(p))) {
+                others++;
             }
         }
-        assertThat(moved / (double) PARTITIONS).isBetween(0.20, 0.30);
+        assertThat(others / (double) PARTITIONS).isLessThan(0.03);
     }
 
     @Test
-    void owner_noWorkers_isNull() {
-        assertThat(Rendezvous.owner(3, List.of())).isNull();
+    void assign_noWorkers_allNull() {
         assertThat(Rendezvous.assign(4, List.of())).containsExactly(null, null, null, null);
     }
 
     @Test
-    void owner_singleWorker_ownsEverything() {
+    void assign_singleWorker_ownsEverything() {
         assertThat(Rendezvous.assign(64, List.of("w"))).containsOnly("w");
     }
 
     @Test
-    void owner_isWorkerWithHighestScore() {
-        for (int p = 0; p < 256; p++) {
-            String owner = Rendezvous.owner(p, FOUR);
-            for (String w : FOUR) {
-                assertThat(Rendezvous.score(owner, p)).isGreaterThanOrEqualTo(Rendezvous.score(w, p));
-            }
+    void assign_onePartition_goesToItsHighestScoringWorker() {
+        List<String> owners = Rendezvous.assign(1, FOUR);
+        for (String w : FOUR) {
+            assertThat(Rendezvous.score(owners.get(0), 0)).isGreaterThanOrEqualTo(Rendezvous.score(w, 0));
         }
+    }
+
+    private static Map<String, Integer> loads(List<String> owners) {
+        Map<String, Integer> perWorker = new java.util.TreeMap<>();
+        for (String owner : owners) {
+            perWorker.merge(owner, 1, Integer::sum);
+        }
+        return perWorker;
     }
 
     @Test
