@@ -10,7 +10,7 @@
 # on disk after storing DISK_ITEMS distinct items. Every process it starts is stopped on exit.
 #
 # Tunables (environment): REPEATS=3 DURATION=10 WARMUP=3 CONNECTIONS=32 DISK_ITEMS=10000000
-#   REDIS_P64_N=3000000 REDIS_P1_N=400000 WARMUP_ROUND=15 KEEP=1 (keep the temporary folder) SKIP_DISK=1
+#   REDIS_P64_N=3000000 REDIS_P1_N=400000 WARMUP_ROUND=30 KEEP=1 (keep the temporary folder) SKIP_DISK=1
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -22,7 +22,7 @@ CONNECTIONS=${CONNECTIONS:-32}
 DISK_ITEMS=${DISK_ITEMS:-10000000}
 REDIS_P64_N=${REDIS_P64_N:-3000000}
 REDIS_P1_N=${REDIS_P1_N:-400000}
-WARMUP_ROUND=${WARMUP_ROUND:-15}
+WARMUP_ROUND=${WARMUP_ROUND:-30}
 
 log() { printf '\n== %s  %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
