@@ -115,7 +115,7 @@ EOF
   local i status
   for ((i = 0; i < 300; i++)); do
     status=$(curl -s --max-time 2 "http://127.0.0.1:$coord_port/" || true)
-    if [[ $status == *'"ready":true'* && $status != *'"ready":false'* ]]; then
+    if [[ $status == *'"settled":true'* ]]; then
       worker_pids=$(grep -o '"pid":[0-9]*' <<< "$status" | cut -d: -f2 | tr '\n' ' ')
       log "coordinator pid $coord_pid on :$coord_port, workers $worker_pids"
       return 0

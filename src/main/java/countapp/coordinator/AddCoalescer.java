@@ -1,9 +1,11 @@
 package countapp.coordinator;
 
 import countapp.api.Limits;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -73,6 +75,9 @@ final class AddCoalescer {
     /** The requests to one worker from one event loop. Confined to that event loop's thread. */
     private final class Lane {
         final WorkerHandle owner;
+        /** The event loop that owns this lane; answers are handled there. */
+        final Context context = Vertx.currentContext();
+        final Thread thread = Thread.currentThread();
         final ArrayDeque<Pending> queue = new ArrayDeque<>();
         int inFlight;
 
@@ -105,12 +110,20 @@ final class AddCoalescer {
                     ? client.postItems(owner, merged.get(0).body, null)
                     : client.postItems(owner, concat(merged, (int) bytes), segments.toString());
             reply.onComplete(ar -> {
-                try {
-                    complete(merged, ar.succeeded() ? ar.result() : null, ar.cause());
-                } finally {
-                    done(mine);
+                if (Thread.currentThread() != thread) { // keep the lane confined to its event loop
+                    context.runOnContext(v -> answered(merged, ar, mine));
+                } else {
+                    answered(merged, ar, mine);
                 }
             });
+        }
+
+        private void answered(List<Pending> merged, AsyncResult<WorkerClient.Reply> ar, Map<WorkerHandle, Lane> mine) {
+            try {
+                complete(merged, ar.succeeded() ? ar.result() : null, ar.cause());
+            } finally {
+                done(mine);
+            }
         }
 
         private void complete(List<Pending> merged, WorkerClient.Reply reply, Throwable failure) {
