@@ -18,7 +18,7 @@ public final class Banner {
         if (remote > 0) {
             sb.append(", ").append(remote).append(" remote");
         }
-        sb.append(" · ").append(partitions).append(" partitions · database ").append(config.database()).append('\n');
+        sb.append(" · ").append(partitions).append(" partitions · database ").append(config.databaseName()).append('\n');
         sb.append("      dashboard  ").append(Console.cyan(url + "/dashboard")).append('\n');
         sb.append("      status     ").append(url).append("/status   metrics  ").append(url).append("/metrics\n");
         sb.append("      try        bin/countapp post acme:u-1 acme:u-2 && bin/countapp count acme\n");

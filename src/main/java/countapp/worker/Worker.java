@@ -123,9 +123,9 @@ public final class Worker {
         housekeeping.scheduleWithFixedDelay(idle::tick, IDLE_TICK_SECONDS, IDLE_TICK_SECONDS, TimeUnit.SECONDS);
         long reloadMs = config.configCheck().toMillis();
         housekeeping.scheduleWithFixedDelay(this::reloadConfig, reloadMs, reloadMs, TimeUnit.MILLISECONDS);
-        LOG.info("worker up on {}:{} (pid {}, database {}, {} partitions, worker_persist {} ms)", options.bind(),
-                options.port(), ProcessHandle.current().pid(), config.databaseName(), table.partitions(),
-                config.workerPersist().toMillis());
+        LOG.info("worker up on {}:{} (pid {}, database {}, {} partitions{})", options.bind(), options.port(),
+                ProcessHandle.current().pid(), config.databaseName(), table.partitions(),
+                config.redis() != null ? "" : ", worker_persist " + config.workerPersist().toMillis() + " ms");
     }
 
     int port() {
