@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
@@ -24,8 +25,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Design: callers enqueue commands; the writer takes everything queued (group commit), looks up which
  * pairs are new with one multi-get, and writes the new item keys together with the updated tenant counts
- * in one {@link WriteBatch}, so a count can never disagree with its set. Because one thread owns the
- * handle, reads, WAL syncs and the final close need no locks and can never race a close.
+ * in one {@link WriteBatch}, so a count can never disagree with its set. Writes, id scans, WAL syncs and
+ * the final close all run on that one thread and need no locks. The one exception is {@link #count}, a
+ * single point read done on the caller's thread; a reader counter keeps the close from freeing the
+ * handle under it.
  *
  * <p>Closing: {@link #close} enqueues a close command; work queued before it is finished first. A command
  * offered after the writer exits is failed by whichever side sees it last (see {@link #submit}).
@@ -48,6 +51,8 @@ final class RocksPartition implements Partition, PartitionStats, Runnable {
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final Thread writer;
     private volatile State state = State.OPEN;
+    /** Counts being read on callers' threads right now (see {@link #count}). */
+    private final AtomicInteger readers = new AtomicInteger();
     /** Set by the WAL syncer, cleared by the writer: at most one sync request is ever queued. */
     private volatile boolean syncRequested;
     /** As {@link #syncRequested}, for refreshing the cached size figures. */
@@ -94,11 +99,26 @@ final class RocksPartition implements Partition, PartitionStats, Runnable {
         return add.result;
     }
 
+    /**
+     * Reads the count on the caller's thread. Why not on the writer: a count is one point read (memtable or
+     * block cache), far cheaper than the two thread wake-ups of a hand-off, and RocksDB reads are
+     * thread-safe. Every write batch carries its counts, so a read never sees a count that disagrees with
+     * the set, and it sees every add already acknowledged. {@link #readers} fences the close: the writer
+     * closes the handle only after marking the partition terminated and seeing no reader inside.
+     */
     @Override
     public CompletableFuture<Long> count(String tenant) {
-        Count c = new Count(tenant);
-        submit(c);
-        return c.result;
+        readers.incrementAndGet();
+        try {
+            if (state != State.OPEN) {
+                return CompletableFuture.failedFuture(new PartitionClosedException(id));
+            }
+            return CompletableFuture.completedFuture(readCount(tenant.getBytes(StandardCharsets.UTF_8)));
+        } catch (RocksDBException | RuntimeException e) {
+            return CompletableFuture.failedFuture(storeError("count", e));
+        } finally {
+            readers.decrementAndGet();
+        }
     }
 
     @Override
@@ -228,14 +248,7 @@ final class RocksPartition implements Partition, PartitionStats, Runnable {
             writeAdds(adds);
         }
         for (Command c : group) {
-            if (c instanceof Count) {
-                Count count = (Count) c;
-                try {
-                    count.result.complete(readCount(count.tenant.getBytes(StandardCharsets.UTF_8)));
-                } catch (RocksDBException | RuntimeException e) {
-                    count.fail(storeError("count", e));
-                }
-            } else if (c instanceof Flush) {
+            if (c instanceof Flush) {
                 ((Flush) c).result.complete(flushMemtable());
             } else if (c instanceof Scan) {
                 Scan scan = (Scan) c;
@@ -394,6 +407,9 @@ final class RocksPartition implements Partition, PartitionStats, Runnable {
         } catch (RocksDBException e) {
             LOG.error("partition {}: flush on close failed (the WAL still holds every write): {}", id, e.getMessage());
         }
+        while (readers.get() > 0) { // state is TERMINATED: no new reader gets in; let the last ones out
+            Thread.onSpinWait();
+        }
         try {
             db.closeE();
         } catch (RocksDBException e) {
@@ -430,20 +446,6 @@ final class RocksPartition implements Partition, PartitionStats, Runnable {
             this.batch = batch;
             this.indices = indices;
             this.count = count;
-        }
-
-        @Override
-        void fail(Throwable error) {
-            result.completeExceptionally(error);
-        }
-    }
-
-    private static final class Count extends Command {
-        final String tenant;
-        final CompletableFuture<Long> result = new CompletableFuture<>();
-
-        Count(String tenant) {
-            this.tenant = tenant;
         }
 
         @Override

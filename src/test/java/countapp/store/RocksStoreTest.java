@@ -316,6 +316,43 @@ class RocksStoreTest {
     }
 
     @Test
+    void count_readersRacingAClose_eachGetsTheCountOrPartitionClosed() throws Exception {
+        Partition p = store.open(0, OPEN_TIMEOUT);
+        add(p, batch("t", "1", "t", "2"));
+        java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<List<Object>>> outcomes = new ArrayList<>();
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            for (int r = 0; r < 4; r++) {
+                outcomes.add(readers.submit(() -> {
+                    go.await();
+                    List<Object> seen = new ArrayList<>();
+                    for (int i = 0; i < 20_000; i++) {
+                        try {
+                            seen.add(p.count("t").get());
+                        } catch (ExecutionException e) {
+                            seen.add(e.getCause().getClass());
+                        }
+                    }
+                    return seen;
+                }));
+            }
+            go.countDown();
+            Thread.sleep(5);
+            await(p.close());
+
+            for (java.util.concurrent.Future<List<Object>> f : outcomes) {
+                // Never a crash or another error: the count, until the close, then PartitionClosedException.
+                assertThat(f.get(60, TimeUnit.SECONDS))
+                        .allMatch(o -> o.equals(2L) || o == PartitionClosedException.class)
+                        .endsWith(PartitionClosedException.class);
+            }
+        } finally {
+            readers.shutdownNow();
+        }
+    }
+
+    @Test
     void close_calledTwice_isHarmless() {
         Partition p = store.open(0, OPEN_TIMEOUT);
 
