@@ -2,10 +2,14 @@ package countapp.api;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -102,52 +106,56 @@ public final class Json {
 
     /** Reads one non-negative long field from a small, trusted JSON object (a worker's answer). */
     public static long longField(byte[] json, String field) {
-        try (var p = FACTORY.createParser(json)) {
-            for (var t = p.nextToken(); t != null; t = p.nextToken()) {
-                if (t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME && field.equals(p.currentName())) {
-                    p.nextToken();
-                    return p.getLongValue();
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalArgumentException("unreadable JSON: " + e.getMessage(), e);
-        }
-        throw new IllegalArgumentException("no field \"" + field + "\" in " + new String(json, java.nio.charset.StandardCharsets.UTF_8));
+        return readField(json, field, "field", JsonParser::getLongValue);
     }
 
     /** Reads an array of longs field, e.g. {@code "segments":[1,2]}, from a small, trusted JSON object. */
     public static long[] longsField(byte[] json, String field) {
-        try (var p = FACTORY.createParser(json)) {
-            for (var t = p.nextToken(); t != null; t = p.nextToken()) {
-                if (t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME && field.equals(p.currentName())) {
-                    if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
-                        break;
+        return readField(json, field, "array", p -> {
+            if (p.currentToken() != JsonToken.START_ARRAY) {
+                return null;
+            }
+            long[] values = new long[8];
+            int n = 0;
+            while (p.nextToken() == JsonToken.VALUE_NUMBER_INT) {
+                if (n == values.length) {
+                    values = Arrays.copyOf(values, n * 2);
+                }
+                values[n++] = p.getLongValue();
+            }
+            return Arrays.copyOf(values, n);
+        });
+    }
+
+    /** Reads a value with {@code reader}, the parser on the value of the first {@code field}; null = not found. */
+    private static <T> T readField(byte[] json, String field, String kind, ValueReader<T> reader) {
+        try (JsonParser p = FACTORY.createParser(json)) {
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t == JsonToken.FIELD_NAME && field.equals(p.currentName())) {
+                    p.nextToken();
+                    T value = reader.read(p);
+                    if (value != null) {
+                        return value;
                     }
-                    long[] values = new long[8];
-                    int n = 0;
-                    while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT) {
-                        if (n == values.length) {
-                            values = java.util.Arrays.copyOf(values, n * 2);
-                        }
-                        values[n++] = p.getLongValue();
-                    }
-                    return java.util.Arrays.copyOf(values, n);
+                    break;
                 }
             }
         } catch (IOException e) {
             throw new IllegalArgumentException("unreadable JSON: " + e.getMessage(), e);
         }
-        throw new IllegalArgumentException("no array \"" + field + "\" in " + new String(json, java.nio.charset.StandardCharsets.UTF_8));
+        throw new IllegalArgumentException("no " + kind + " \"" + field + "\" in " + new String(json, StandardCharsets.UTF_8));
     }
 
-    /** A worker's answer to a segmented POST: the totals and the pairs added per segment. */
-    public static String receivedSegments(long received, long[] added) {
-        long total = 0;
+    private interface ValueReader<T> {
+        T read(JsonParser p) throws IOException;
+    }
+
+    /** A worker's answer to a segmented POST: the items, the pairs added per segment and their total. */
+    public static String receivedSegments(long received, long[] added, long total) {
         StringBuilder sb = new StringBuilder(40 + added.length * 4).append("{\"received\":").append(received);
         sb.append(",\"segments\":[");
         for (int i = 0; i < added.length; i++) {
             sb.append(i == 0 ? "" : ",").append(added[i]);
-            total += added[i];
         }
         return sb.append("],\"added\":").append(total).append('}').toString();
     }

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.LongStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -185,13 +186,10 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
                     int[] ends = Segments.ends(segmentParam, batch.size());
                     ingest.received(batch.size());
                     return Future.fromCompletionStage(store(batch, ends).thenApply(added -> {
-                        long total = 0;
-                        for (long a : added) {
-                            total += a;
-                        }
+                        long total = LongStream.of(added).sum();
                         ingest.added(total);
                         return segmentParam == null ? Json.received(batch.size(), total)
-                                : Json.receivedSegments(batch.size(), added);
+                                : Json.receivedSegments(batch.size(), added, total);
                     }), Vertx.currentContext());
                 })
                 .onComplete(ar -> {
