@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,7 +96,7 @@ final class Forwarder {
 
     private Future<Long> sendItems(WorkerHandle owner, ItemBatch batch, int[] sub) {
         if (owner == null || !owner.live) {
-            return Future.failedFuture(new Unavailable(owner == null ? "no workers" : owner.url() + " is not live"));
+            return Future.failedFuture(notLive(owner));
         }
         byte[] body = Json.items(batch, sub, sub.length);
         return adds.send(owner, body, sub.length).compose(reply -> {
@@ -111,28 +112,15 @@ final class Forwarder {
 
     /** Reads a tenant's count from its partition's owner. */
     Future<Long> count(String tenant) {
-        int partition = routing.get().partitionOf(tenant);
-        return count(tenant, partition, System.nanoTime() + timeout.toNanos(), FIRST_BACKOFF_MS);
-    }
-
-    private Future<Long> count(String tenant, int partition, long deadline, long backoff) {
-        WorkerHandle owner = routing.get().owner(partition);
-        Future<Long> attempt;
-        if (owner == null || !owner.live) {
-            attempt = Future.failedFuture(new Unavailable(owner == null ? "no workers" : owner.url() + " is not live"));
-        } else {
-            attempt = client.count(owner, tenant).compose(reply -> {
-                if (reply.status() == 200) {
-                    return Future.succeededFuture(WorkerClient.longField(reply, "count"));
-                }
-                if (reply.status() == 421 || reply.status() == 503) {
-                    return Future.failedFuture(new Unavailable(owner.url() + " answered " + reply.status()));
-                }
-                return Future.failedFuture(new ApiException(reply.status(), "worker " + owner.url() + ": " + reply.text()));
-            });
-        }
-        return attempt.recover(failure -> retry(Op.COUNT, failure, deadline, backoff,
-                () -> count(tenant, partition, deadline, Math.min(MAX_BACKOFF_MS, backoff * 2))));
+        return onOwner(Op.COUNT, routing.get().partitionOf(tenant), owner -> client.count(owner, tenant).compose(reply -> {
+            if (reply.status() == 200) {
+                return Future.succeededFuture(WorkerClient.longField(reply, "count"));
+            }
+            if (reply.status() == 421 || reply.status() == 503) {
+                return Future.failedFuture(new Unavailable(owner.url() + " answered " + reply.status()));
+            }
+            return Future.failedFuture(new ApiException(reply.status(), "worker " + owner.url() + ": " + reply.text()));
+        }));
     }
 
     /**
@@ -140,30 +128,34 @@ final class Forwarder {
      * response. Failures before the first byte are retried like a count; the stream itself is not.
      */
     Future<HttpClientResponse> ids(String tenant) {
-        int partition = routing.get().partitionOf(tenant);
-        return ids(tenant, partition, System.nanoTime() + timeout.toNanos(), FIRST_BACKOFF_MS);
+        return onOwner(Op.IDS, routing.get().partitionOf(tenant), owner -> client.ids(owner, tenant).compose(resp -> {
+            if (resp.statusCode() == 200) {
+                return Future.succeededFuture(resp);
+            }
+            int status = resp.statusCode();
+            Future<io.vertx.core.buffer.Buffer> body = resp.body();
+            resp.resume();
+            return body.compose(b -> Future.failedFuture(status == 421 || status == 503
+                    ? new Unavailable(owner.url() + " answered " + status)
+                    : new ApiException(status, "worker " + owner.url() + ": " + b.toString())));
+        }));
     }
 
-    private Future<HttpClientResponse> ids(String tenant, int partition, long deadline, long backoff) {
+    /** Runs {@code attempt} on the partition's current owner, retrying transient failures until the deadline. */
+    private <T> Future<T> onOwner(Op op, int partition, Function<WorkerHandle, Future<T>> attempt) {
+        return onOwner(op, partition, attempt, System.nanoTime() + timeout.toNanos(), FIRST_BACKOFF_MS);
+    }
+
+    private <T> Future<T> onOwner(Op op, int partition, Function<WorkerHandle, Future<T>> attempt, long deadline,
+            long backoff) {
         WorkerHandle owner = routing.get().owner(partition);
-        Future<HttpClientResponse> attempt;
-        if (owner == null || !owner.live) {
-            attempt = Future.failedFuture(new Unavailable(owner == null ? "no workers" : owner.url() + " is not live"));
-        } else {
-            attempt = client.ids(owner, tenant).compose(resp -> {
-                if (resp.statusCode() == 200) {
-                    return Future.succeededFuture(resp);
-                }
-                int status = resp.statusCode();
-                Future<io.vertx.core.buffer.Buffer> body = resp.body();
-                resp.resume();
-                return body.compose(b -> Future.failedFuture(status == 421 || status == 503
-                        ? new Unavailable(owner.url() + " answered " + status)
-                        : new ApiException(status, "worker " + owner.url() + ": " + b.toString())));
-            });
-        }
-        return attempt.recover(failure -> retry(Op.IDS, failure, deadline, backoff,
-                () -> ids(tenant, partition, deadline, Math.min(MAX_BACKOFF_MS, backoff * 2))));
+        Future<T> result = owner == null || !owner.live ? Future.failedFuture(notLive(owner)) : attempt.apply(owner);
+        return result.recover(failure -> retry(op, failure, deadline, backoff,
+                () -> onOwner(op, partition, attempt, deadline, Math.min(MAX_BACKOFF_MS, backoff * 2))));
+    }
+
+    private static Unavailable notLive(WorkerHandle owner) {
+        return new Unavailable(owner == null ? "no workers" : owner.url() + " is not live");
     }
 
     private <T> Future<T> retry(Op op, Throwable failure, long deadline, long backoff, Supplier<Future<T>> again) {
