@@ -15,8 +15,11 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 
-/** Shared helpers of the store tests: building stores and batches, waiting for futures, reading raw keys. */
-final class StoreFixtures {
+/**
+ * Shared helpers of the store tests (both backends): building stores and batches, waiting for futures,
+ * reading raw keys.
+ */
+public final class StoreFixtures {
     /** Partition count the stores of the tests are created with (it only paces the WAL syncer). */
     static final int PARTITIONS = 16;
     static final Duration OPEN_TIMEOUT = Duration.ofSeconds(5);
@@ -28,7 +31,7 @@ final class StoreFixtures {
     }
 
     /** A batch of (tenant, id) pairs given as alternating arguments. */
-    static ItemBatch batch(String... tenantIdPairs) {
+    public static ItemBatch batch(String... tenantIdPairs) {
         if (tenantIdPairs.length % 2 != 0) {
             throw new IllegalArgumentException("need tenant, id pairs");
         }
@@ -46,7 +49,7 @@ final class StoreFixtures {
         return ItemBatch.of(tenants.toArray(String[]::new), ids.toArray(String[]::new));
     }
 
-    static int[] all(ItemBatch batch) {
+    public static int[] all(ItemBatch batch) {
         int[] indices = new int[batch.size()];
         for (int i = 0; i < indices.length; i++) {
             indices[i] = i;
@@ -54,19 +57,19 @@ final class StoreFixtures {
         return indices;
     }
 
-    static CompletableFuture<Long> addAsync(Partition p, ItemBatch batch) {
+    public static CompletableFuture<Long> addAsync(Partition p, ItemBatch batch) {
         return p.add(batch, all(batch), batch.size());
     }
 
-    static long add(Partition p, ItemBatch batch) {
+    public static long add(Partition p, ItemBatch batch) {
         return await(addAsync(p, batch));
     }
 
-    static long count(Partition p, String tenant) {
+    public static long count(Partition p, String tenant) {
         return await(p.count(tenant));
     }
 
-    static <T> T await(CompletableFuture<T> future) {
+    public static <T> T await(CompletableFuture<T> future) {
         try {
             return future.get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -1,5 +1,9 @@
 package countapp.store.redis;
 
+import static countapp.store.StoreFixtures.add;
+import static countapp.store.StoreFixtures.addAsync;
+import static countapp.store.StoreFixtures.batch;
+import static countapp.store.StoreFixtures.count;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -61,29 +65,6 @@ class RedisStoreTest {
         return new RedisConfig(List.of(new RedisConfig.HostPort("127.0.0.1", port)), false, null, wait, timeout);
     }
 
-    private static ItemBatch batch(String... tenantIdPairs) {
-        int n = tenantIdPairs.length / 2;
-        String[] tenants = new String[n];
-        String[] ids = new String[n];
-        for (int i = 0; i < n; i++) {
-            tenants[i] = tenantIdPairs[2 * i];
-            ids[i] = tenantIdPairs[2 * i + 1];
-        }
-        return ItemBatch.of(tenants, ids);
-    }
-
-    private static long add(Partition p, ItemBatch b) throws Exception {
-        int[] all = new int[b.size()];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = i;
-        }
-        return p.add(b, all, all.length).get(10, TimeUnit.SECONDS);
-    }
-
-    private static long count(Partition p, String tenant) throws Exception {
-        return p.count(tenant).get(10, TimeUnit.SECONDS);
-    }
-
     @Test
     void add_duplicatesWithinAndAcrossAdds_countedOnce() throws Exception {
         Partition p = store.open(0, Duration.ofSeconds(1));
@@ -122,12 +103,7 @@ class RedisStoreTest {
                     pairs.add("tenant-" + (i % 3));
                     pairs.add("id-" + ((round * 40 + i * 7 + client) % 500));
                 }
-                ItemBatch b = batch(pairs.toArray(String[]::new));
-                int[] all = new int[b.size()];
-                for (int i = 0; i < all.length; i++) {
-                    all[i] = i;
-                }
-                adds.add(p.add(b, all, all.length));
+                adds.add(addAsync(p, batch(pairs.toArray(String[]::new))));
             }
         }
         long added = 0;
@@ -161,7 +137,8 @@ class RedisStoreTest {
         Partition p = store.open(5, Duration.ofSeconds(1));
         p.close().get(5, TimeUnit.SECONDS);
 
-        assertThatThrownBy(() -> add(p, batch("t", "x"))).isInstanceOf(ExecutionException.class)
+        assertThatThrownBy(() -> addAsync(p, batch("t", "x")).get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(PartitionClosedException.class);
     }
 
@@ -178,7 +155,8 @@ class RedisStoreTest {
             Partition p = waiting.open(6, Duration.ofSeconds(1));
             long start = System.nanoTime();
 
-            assertThatThrownBy(() -> add(p, batch("w", "1"))).isInstanceOf(ExecutionException.class)
+            assertThatThrownBy(() -> addAsync(p, batch("w", "1")).get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(StoreException.class).hasMessageContaining("replicas");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         }
@@ -195,7 +173,8 @@ class RedisStoreTest {
             s.kill();
             long start = System.nanoTime();
 
-            assertThatThrownBy(() -> add(p, batch("d", "2"))).isInstanceOf(ExecutionException.class)
+            assertThatThrownBy(() -> addAsync(p, batch("d", "2")).get(10, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(StoreException.class);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
 
@@ -204,7 +183,7 @@ class RedisStoreTest {
             long added = -1;
             while (added < 0) {
                 try {
-                    added = add(p, batch("d", "3"));
+                    added = addAsync(p, batch("d", "3")).get(10, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
                     assertThat(System.nanoTime()).as("recovered within 30 s: %s", e).isLessThan(deadline);
                     Thread.sleep(200);
