@@ -6,15 +6,22 @@ import java.util.Map;
 public final class ApiException extends RuntimeException {
     private final int status;
     private final Map<String, Object> details;
+    /** Seconds for a {@code Retry-After} header, or 0 for none. */
+    private final int retryAfterSeconds;
 
     public ApiException(int status, String message) {
         this(status, message, Map.of());
     }
 
     public ApiException(int status, String message, Map<String, Object> details) {
+        this(status, message, details, 0);
+    }
+
+    public ApiException(int status, String message, Map<String, Object> details, int retryAfterSeconds) {
         super(message, null, false, false);
         this.status = status;
         this.details = Map.copyOf(details);
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public static ApiException badItem(int index, String problem) {
@@ -23,6 +30,10 @@ public final class ApiException extends RuntimeException {
 
     public int status() {
         return status;
+    }
+
+    public int retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public Map<String, Object> details() {

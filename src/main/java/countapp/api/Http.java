@@ -15,13 +15,18 @@ import io.vertx.core.http.HttpServerResponse;
 public final class Http {
     private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
 
+    /** A body's first allocation; it grows as bytes arrive. */
+    private static final int INITIAL_BODY_BUFFER = 1024;
+
     private Http() {}
 
     /**
      * Reads the body, failing with 413 as soon as the declared or streamed size passes the limit, without
-     * buffering the rest.
+     * buffering the rest, and with 503 when {@code ticket} cannot hold another chunk (the server holds its
+     * ceiling of body bytes). The buffer grows with the bytes that arrive, never from the declared length:
+     * declaring 16 MiB and sending one byte must cost one byte.
      */
-    public static Future<Buffer> readBody(HttpServerRequest req, Limits limits) {
+    public static Future<Buffer> readBody(HttpServerRequest req, Limits limits, Admission.Ticket ticket) {
         String declared = req.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (declared != null) {
             try {
@@ -33,7 +38,7 @@ public final class Http {
             }
         }
         Promise<Buffer> promise = Promise.promise();
-        Buffer body = Buffer.buffer(declared == null ? 1024 : Math.max(16, Integer.parseInt(declared.trim())));
+        Buffer body = Buffer.buffer(INITIAL_BODY_BUFFER);
         Vertx vertx = Vertx.currentContext().owner();
         long timeoutMs = limits.requestTimeout().toMillis();
         long timer = vertx.setTimer(timeoutMs, t -> promise.tryFail(new ApiException(408,
@@ -43,6 +48,10 @@ public final class Http {
             if (body.length() + chunk.length() > limits.maxBodyBytes()) {
                 req.handler(null);
                 promise.tryFail(ItemParser.tooLarge(limits));
+            } else if (!ticket.reserve(chunk.length())) {
+                req.handler(null);
+                promise.tryFail(Admission.overloaded("the server holds its limit of request body bytes",
+                        "max_pending_bytes"));
             } else {
                 body.appendBuffer(chunk);
             }
@@ -62,8 +71,12 @@ public final class Http {
     /** Answers an {@link ApiException} with its status; the caller maps every other failure first. */
     public static void error(HttpServerRequest req, ApiException e) {
         HttpServerResponse resp = req.response();
-        if (e.status() == 413 || e.status() == 408) {
-            // The rest of the body is not read: close the connection once answered.
+        if (e.retryAfterSeconds() > 0 && !resp.headWritten()) {
+            resp.putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(e.retryAfterSeconds()));
+        }
+        if (e.status() == 413 || e.status() == 408 || (e.status() == 503 && !req.isEnded())) {
+            // The rest of the body is not read (or a refused one was never read): close the connection once
+            // answered, since the unread bytes would be taken for the next request.
             resp.putHeader(HttpHeaders.CONNECTION, "close");
             json(resp, e.status(), e.toJson()).onComplete(v -> req.connection().close());
             return;

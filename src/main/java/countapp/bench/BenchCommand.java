@@ -81,6 +81,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "also write a machine-readable summary to this file")
     Path json;
 
+    @Option(names = "--allow-refused", description = "count answers 503 with Retry-After (load shed by the server) "
+            + "as refused, not failed: for overload tests")
+    boolean allowRefused;
+
     @Option(names = "--quiet", description = "no progress line")
     boolean quiet;
 
@@ -109,7 +113,7 @@ public final class BenchCommand implements Callable<Integer> {
         long seed = new SecureRandom().nextLong();
         for (int i = 0; i < threads; i++) {
             int share = connections / threads + (i < connections % threads ? 1 : 0);
-            lanes.add(new Lane(i, threads, vertx, target, share, work, stats, seed + i));
+            lanes.add(new Lane(i, threads, vertx, target, share, work, stats, seed + i, allowRefused));
         }
         try {
             return run(work, stats, lanes, post);
@@ -340,6 +344,10 @@ public final class BenchCommand implements Callable<Integer> {
         doc.put("requests", requests);
         doc.put("items", items);
         doc.put("errors", stats.errors.sum());
+        Histogram refusedLatency = stats.refusedLatency.getIntervalHistogram();
+        doc.put("refused", stats.refused.sum());
+        doc.put("refused_p50_ms", ms(refusedLatency.getValueAtPercentile(50)));
+        doc.put("refused_p99_ms", ms(refusedLatency.getValueAtPercentile(99)));
         doc.put("requests_per_second", round(requests / seconds));
         doc.put("items_per_second", round(items / seconds));
         Map<String, Object> lat = new LinkedHashMap<>();
@@ -373,6 +381,10 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-16s %,d  (%,.0f req/s)%n", "requests", (Long) s.get("requests"), (Double) s.get("requests_per_second"));
         out.printf(Locale.ROOT, "%-16s %,d  (%,.0f items/s)%n", "items", (Long) s.get("items"), (Double) s.get("items_per_second"));
         out.printf(Locale.ROOT, "%-16s %,d%n", "errors", stats.errors.sum());
+        if (allowRefused) {
+            out.printf(Locale.ROOT, "%-16s %,d  (503 with Retry-After; p50 %.2f  p99 %.2f ms from send to refusal)%n",
+                    "refused", stats.refused.sum(), (Double) s.get("refused_p50_ms"), (Double) s.get("refused_p99_ms"));
+        }
         out.printf(Locale.ROOT, "%-16s p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%s%n", "latency ms",
                 lat.get("p50"), lat.get("p90"), lat.get("p99"), lat.get("p99_9"), lat.get("max"),
                 rate > 0 ? "  (from intended send times)" : "");

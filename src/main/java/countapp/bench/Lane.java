@@ -36,6 +36,8 @@ final class Lane {
     private final Stats stats;
     private final SplittableRandom random;
     private final Workload.Scratch scratch = new Workload.Scratch();
+    /** Whether a refusal (503 with Retry-After: the server sheds load) is an expected answer, not an error. */
+    private final boolean allowRefused;
     private final RequestOptions postOptions;
     /** Fresh and duplicate items this lane put in any request, and those in requests answered 200. */
     final BitSet sent = new BitSet();
@@ -49,7 +51,9 @@ final class Lane {
     private long timerId = -1;
     private long countCursor;
 
-    Lane(int index, int laneCount, Vertx vertx, Target target, int connections, Workload work, Stats stats, long seed) {
+    Lane(int index, int laneCount, Vertx vertx, Target target, int connections, Workload work, Stats stats, long seed,
+            boolean allowRefused) {
+        this.allowRefused = allowRefused;
         this.index = index;
         this.laneCount = laneCount;
         this.context = vertx.getOrCreateContext();
@@ -139,6 +143,7 @@ final class Lane {
     /** Sends one request; latency counts from {@code intended} (the send time, or the open-loop schedule). */
     private void send(long intended, boolean closedLoop) {
         Phase p = phase;
+        long sentAt = System.nanoTime();
         outstanding++;
         long[] seqs;
         Future<io.vertx.core.http.HttpClientResponse> response;
@@ -155,6 +160,9 @@ final class Lane {
             response = client.request(countOptions(work.tenant(tenant))).compose(req -> req.send());
         }
         response.compose(resp -> resp.body().map(b -> {
+            if (resp.statusCode() == 503 && allowRefused && resp.getHeader(HttpHeaders.RETRY_AFTER) != null) {
+                return null; // shed by the server: nothing was stored, nothing to check
+            }
             if (resp.statusCode() != 200) {
                 throw new IllegalStateException("HTTP " + resp.statusCode() + ": " + b.toString(StandardCharsets.UTF_8));
             }
@@ -165,7 +173,9 @@ final class Lane {
             int items = seqs == null ? 1 : seqs.length;
             stats.completed.increment();
             stats.completedItems.add(items);
-            if (ar.succeeded()) {
+            if (ar.succeeded() && ar.result() == null) {
+                stats.refused(now - sentAt); // how fast the server refused, not how late the schedule was
+            } else if (ar.succeeded()) {
                 if (seqs != null) {
                     for (long s : seqs) {
                         acked.set((int) s);

@@ -17,6 +17,9 @@ final class Stats {
     /** Measured successful requests and the items they carried. */
     final LongAdder requests = new LongAdder();
     final LongAdder items = new LongAdder();
+    /** Requests the server refused as overloaded (503 with Retry-After), and how fast it refused them. */
+    final LongAdder refused = new LongAdder();
+    final Recorder refusedLatency = new Recorder(HIGHEST_MICROS, 3);
     /** Every failed request of the run (warm-up, seeding and measurement alike). */
     final LongAdder errors = new LongAdder();
     /** Every request completed, successful or not, for the progress line. */
@@ -29,6 +32,11 @@ final class Stats {
 
     void recordLatency(long nanos) {
         latency.recordValue(Math.min(HIGHEST_MICROS, Math.max(0, nanos / 1000)));
+    }
+
+    void refused(long nanos) {
+        refused.increment();
+        refusedLatency.recordValue(Math.min(HIGHEST_MICROS, Math.max(0, nanos / 1000)));
     }
 
     void error(String what) {

@@ -26,7 +26,7 @@ public final class ConfigLoader {
             "config_check", "listen", "health_check", "partitions", "worker_bind", "cluster_secret", "limits", "auth",
             "redis_password", "redis_wait_replicas", "redis_timeout");
     private static final Set<String> LIMIT_KEYS = Set.of("max_body_bytes", "max_items", "max_value_bytes",
-            "max_header_bytes", "request_timeout", "max_connections");
+            "max_header_bytes", "request_timeout", "max_connections", "max_pending_bytes", "max_in_flight");
 
     private ConfigLoader() {}
 
@@ -250,10 +250,17 @@ public final class ConfigLoader {
         int header = integer(map, "max_header_bytes", d.maxHeaderBytes(), 256, 1 << 20, problems);
         Duration timeout = seconds(map, "request_timeout", d.requestTimeout().toMillis() / 1000.0, false, problems);
         int connections = integer(map, "max_connections", d.maxConnections(), 1, 1_000_000, problems);
+        int pending = integer(map, "max_pending_bytes", (int) d.maxPendingBytes(), 64, Integer.MAX_VALUE, problems);
+        int inFlight = integer(map, "max_in_flight", d.maxInFlight(), 1, 1_000_000, problems);
+        if (problems.size() == before && pending < body) {
+            problems.add("max_pending_bytes: must be at least max_body_bytes (" + body + "), or no request of the "
+                    + "largest size could ever be read");
+        }
         for (int i = before; i < problems.size(); i++) {
             problems.set(i, "limits." + problems.get(i));
         }
-        return problems.size() > before ? Limits.DEFAULT : new Limits(body, items, value_, header, timeout, connections);
+        return problems.size() > before ? Limits.DEFAULT
+                : new Limits(body, items, value_, header, timeout, connections, pending, inFlight);
     }
 
     private static Auth auth(Object value, List<String> problems) {

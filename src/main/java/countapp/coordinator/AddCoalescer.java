@@ -48,7 +48,7 @@ final class AddCoalescer {
     /** Sends {@code body} ({@code items} items as a JSON array) to {@code owner}, alone or merged with others. */
     Future<Result> send(WorkerHandle owner, byte[] body, int items) {
         if (!Context.isOnEventLoopThread()) {
-            return client.postItems(owner, body, null).map(reply -> single(reply));
+            return client.postItems(owner, body, null).map(AddCoalescer::single);
         }
         Map<WorkerHandle, Lane> mine = lanes.get();
         Lane lane = mine.computeIfAbsent(owner, Lane::new);
@@ -60,6 +60,7 @@ final class AddCoalescer {
         return pending.promise.future();
     }
 
+    /** Throws {@link IllegalArgumentException} when a 200 answer has no {@code added} field. */
     private static Result single(WorkerClient.Reply reply) {
         return reply.status() == 200
                 ? new Result(200, WorkerClient.longField(reply, "added"), null)
@@ -121,6 +122,12 @@ final class AddCoalescer {
         private void answered(List<Pending> merged, AsyncResult<WorkerClient.Reply> ar, Map<WorkerHandle, Lane> mine) {
             try {
                 complete(merged, ar.succeeded() ? ar.result() : null, ar.cause());
+            } catch (RuntimeException e) {
+                // An answer without the expected fields: fail every merged request (retried like any
+                // failure) rather than leave the clients waiting for an answer that never comes.
+                IllegalStateException bad = new IllegalStateException(owner.url() + " sent an unreadable answer: "
+                        + e.getMessage(), e);
+                merged.forEach(p -> p.promise.tryFail(bad));
             } finally {
                 done(mine);
             }
@@ -142,7 +149,7 @@ final class AddCoalescer {
                     return;
                 }
                 for (int i = 0; i < added.length; i++) {
-                    merged.get(i).promise.complete(new Result(200, added[i], null));
+                    merged.get(i).promise.tryComplete(new Result(200, added[i], null));
                 }
             }
         }

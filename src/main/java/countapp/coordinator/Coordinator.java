@@ -1,5 +1,6 @@
 package countapp.coordinator;
 
+import countapp.api.Admission;
 import countapp.api.ConnectionGuard;
 import countapp.api.HttpVerticle;
 import countapp.api.Limits;
@@ -96,7 +97,9 @@ public final class Coordinator {
         Forwarder forwarder = new Forwarder(vertx, client, supervisor::routing, () -> supervisor.config().limits(),
                 FORWARD_TIMEOUT, forward);
         StatusReport status = new StatusReport(supervisor, watcher, ingest, forward, trend);
-        CoordinatorHandler api = new CoordinatorHandler(forwarder, supervisor, ingest, metrics, status, new Dashboard());
+        Admission admission = new Admission(() -> supervisor.config().limits());
+        CoordinatorHandler api = new CoordinatorHandler(forwarder, supervisor, ingest, metrics, status, new Dashboard(),
+                admission);
         return http.instrument(api);
     }
 

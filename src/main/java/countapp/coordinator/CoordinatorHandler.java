@@ -1,5 +1,6 @@
 package countapp.coordinator;
 
+import countapp.api.Admission;
 import countapp.api.ApiException;
 import countapp.api.CountPath;
 import countapp.api.Failures;
@@ -36,9 +37,11 @@ final class CoordinatorHandler implements Handler<HttpServerRequest> {
     private final Metrics metrics;
     private final StatusReport status;
     private final Dashboard dashboard;
+    private final Admission admission;
 
     CoordinatorHandler(Forwarder forwarder, Supervisor supervisor, IngestMetrics ingest, Metrics metrics,
-            StatusReport status, Dashboard dashboard) {
+            StatusReport status, Dashboard dashboard, Admission admission) {
+        this.admission = admission;
         this.forwarder = forwarder;
         this.supervisor = supervisor;
         this.ingest = ingest;
@@ -115,11 +118,13 @@ final class CoordinatorHandler implements Handler<HttpServerRequest> {
             if (auth.enabled()) {
                 Auth.authorize(auth.authenticate(req.getHeader(HttpHeaders.AUTHORIZATION)), tenant);
             }
+            Admission.Ticket ticket = admission.admit();
             if (ids) {
-                ids(req, tenant);
+                ids(req, tenant, ticket);
                 return;
             }
             forwarder.count(tenant).onComplete(ar -> {
+                ticket.release();
                 if (ar.succeeded()) {
                     Http.json(req.response(), 200, Json.count(ar.result()));
                 } else {
@@ -135,7 +140,8 @@ final class CoordinatorHandler implements Handler<HttpServerRequest> {
         // Authenticate before reading the body: an unknown caller does not get to upload 16 MiB first.
         Auth.Key key = auth.enabled() ? auth.authenticate(req.getHeader(HttpHeaders.AUTHORIZATION)) : null;
         ItemParser parser = new ItemParser(config.limits());
-        Http.readBody(req, config.limits())
+        Admission.Ticket ticket = admission.admit();
+        Http.readBody(req, config.limits(), ticket)
                 .map(body -> parser.parse(body.getBytes()))
                 .map(batch -> authorize(key, batch))
                 .compose(batch -> {
@@ -146,6 +152,7 @@ final class CoordinatorHandler implements Handler<HttpServerRequest> {
                     });
                 })
                 .onComplete(ar -> {
+                    ticket.release();
                     if (ar.succeeded()) {
                         Http.json(req.response(), 200, ar.result());
                     } else {
@@ -172,9 +179,10 @@ final class CoordinatorHandler implements Handler<HttpServerRequest> {
      * Relays the owner's stream of JSON lines. Once the first byte is sent, a failure on either side closes
      * both connections: a cut-off dump must look broken to the client, never complete.
      */
-    private void ids(HttpServerRequest req, String tenant) {
+    private void ids(HttpServerRequest req, String tenant, Admission.Ticket ticket) {
         forwarder.ids(tenant).onComplete(ar -> {
             if (ar.failed()) {
+                ticket.release();
                 fail(req, ar.cause());
                 return;
             }
@@ -183,8 +191,11 @@ final class CoordinatorHandler implements Handler<HttpServerRequest> {
             String type = source.getHeader(HttpHeaders.CONTENT_TYPE);
             resp.setStatusCode(200).setChunked(true)
                     .putHeader(HttpHeaders.CONTENT_TYPE, type == null ? "application/x-ndjson" : type);
-            resp.closeHandler(v -> source.request().reset());
-            source.pipe().endOnFailure(false).to(resp).onFailure(e -> {
+            resp.closeHandler(v -> {
+                ticket.release();
+                source.request().reset();
+            });
+            source.pipe().endOnFailure(false).to(resp).onComplete(v -> ticket.release()).onFailure(e -> {
                 LOG.warn("GET {} broke off: {}", req.path(), e.toString());
                 source.request().reset();
                 req.connection().close();

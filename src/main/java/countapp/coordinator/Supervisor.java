@@ -138,6 +138,8 @@ final class Supervisor {
                     }
                 } else if (w.retiring) {
                     w.retiring = false;
+                    // A /kill may be on its way already: forget it, so a later removal sends another.
+                    w.killSent = false;
                     LOG.info("config: worker {} is back in the config; keeping it", e.url());
                 }
             }

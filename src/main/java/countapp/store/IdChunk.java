@@ -3,18 +3,17 @@ package countapp.store;
 import java.util.List;
 
 /**
- * A slice of a tenant's ids in key order.
+ * A slice of a tenant's ids.
  *
- * @param ids the ids, at most the number asked for
- * @param complete true when no id follows the last one: the scan is over
+ * @param ids the ids, at most the number asked for (possibly none, even before the end)
+ * @param next the opaque cursor to pass for the next slice, or null when the scan is over
  */
-public record IdChunk(List<String> ids, boolean complete) {
+public record IdChunk(List<String> ids, String next) {
     public IdChunk {
         ids = List.copyOf(ids);
     }
 
-    /** The id to resume after, or null for an empty chunk. */
-    public String last() {
-        return ids.isEmpty() ? null : ids.get(ids.size() - 1);
+    public boolean complete() {
+        return next == null;
     }
 }

@@ -16,7 +16,10 @@ import org.rocksdb.RocksIterator;
 final class IdScanner {
     private IdScanner() {}
 
-    /** Up to {@code max} ids of {@code tenant} after {@code after} (exclusive; null = from the first). */
+    /**
+     * Up to {@code max} ids of {@code tenant} after {@code after} (exclusive; null = from the first), in key
+     * order; the chunk's cursor is its last id.
+     */
     static IdChunk scan(RocksDB db, String tenant, String after, int max) throws RocksDBException {
         byte[] tenantBytes = tenant.getBytes(StandardCharsets.UTF_8);
         byte[] prefix = KeyCodec.itemPrefix(tenantBytes);
@@ -31,13 +34,14 @@ final class IdScanner {
             while (it.isValid() && ids.size() < max) {
                 byte[] key = it.key();
                 if (!startsWith(key, prefix)) {
-                    return new IdChunk(ids, true);
+                    return new IdChunk(ids, null);
                 }
                 ids.add(KeyCodec.idOf(key));
                 it.next();
             }
             it.status();
-            return new IdChunk(ids, !it.isValid() || !startsWith(it.key(), prefix));
+            boolean complete = !it.isValid() || !startsWith(it.key(), prefix);
+            return new IdChunk(ids, complete || ids.isEmpty() ? null : ids.get(ids.size() - 1));
         }
     }
 

@@ -17,14 +17,11 @@ public interface Partition {
     CompletableFuture<Long> count(String tenant);
 
     /**
-     * Up to {@code max} of {@code tenant}'s ids in key (UTF-8 byte) order, starting after {@code after}
-     * ({@code null} for the first). Ids added while a scan goes on may or may not appear; ids acknowledged
-     * before it started always do.
+     * Up to {@code max} of {@code tenant}'s ids, continuing from {@code cursor} (null for the first slice;
+     * then the {@link IdChunk#next} of the previous one). Ids added while a scan goes on may or may not
+     * appear; ids acknowledged before it started always do. The order is the backend's.
      */
-    default CompletableFuture<IdChunk> ids(String tenant, String after, int max) {
-        // A default keeps other implementations (test doubles) compiling; RocksPartition overrides it.
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("this store cannot list ids"));
-    }
+    CompletableFuture<IdChunk> ids(String tenant, String cursor, int max);
 
     /** Finishes queued work, persists it, releases the partition; later calls fail with {@link PartitionClosedException}. */
     CompletableFuture<Void> close();

@@ -158,12 +158,15 @@ final class RocksPartition implements Partition, PartitionStats, Runnable {
         return closed;
     }
 
+    /**
+     * Asks the writer to fsync the WAL. The flag is the request; the queued command only wakes an idle
+     * writer. When the queue is full the flag stays set and the busy writer sees it after its current
+     * group, so a sync is never dropped (which would stretch the power-loss window past worker_persist).
+     */
     void requestWalSync() {
         if (state == State.OPEN && !syncRequested) {
             syncRequested = true;
-            if (!queue.offer(new Sync())) {
-                syncRequested = false; // the queue is full of writes; the next tick tries again
-            }
+            queue.offer(new Sync());
         }
     }
 
@@ -259,7 +262,7 @@ final class RocksPartition implements Partition, PartitionStats, Runnable {
                 }
             }
         }
-        if (sync) {
+        if (sync || syncRequested) {
             syncRequested = false;
             syncWal();
         }

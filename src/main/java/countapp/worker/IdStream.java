@@ -1,5 +1,6 @@
 package countapp.worker;
 
+import countapp.api.Admission;
 import countapp.api.ApiException;
 import countapp.api.Failures;
 import countapp.api.Http;
@@ -31,11 +32,13 @@ final class IdStream {
     private final HttpServerResponse resp;
     private final Partition partition;
     private final String tenant;
+    private final Admission.Ticket ticket;
     private final Context context = Vertx.currentContext();
     private boolean started;
     private boolean done;
 
-    private IdStream(Worker worker, HttpServerRequest req, Partition partition, String tenant) {
+    private IdStream(Worker worker, HttpServerRequest req, Partition partition, String tenant, Admission.Ticket ticket) {
+        this.ticket = ticket;
         this.worker = worker;
         this.req = req;
         this.resp = req.response();
@@ -44,15 +47,15 @@ final class IdStream {
     }
 
     /** Starts streaming; called on the request's event loop. */
-    static void start(Worker worker, HttpServerRequest req, Partition partition, String tenant) {
+    static void start(Worker worker, HttpServerRequest req, Partition partition, String tenant, Admission.Ticket ticket) {
         worker.requestStarted();
-        IdStream stream = new IdStream(worker, req, partition, tenant);
+        IdStream stream = new IdStream(worker, req, partition, tenant, ticket);
         stream.resp.closeHandler(v -> stream.finish()); // the client went away: stop reading
         stream.next(null);
     }
 
-    private void next(String after) {
-        partition.ids(tenant, after, CHUNK)
+    private void next(String cursor) {
+        partition.ids(tenant, cursor, CHUNK)
                 .whenComplete((chunk, error) -> context.runOnContext(v -> onChunk(chunk, error)));
     }
 
@@ -81,17 +84,18 @@ final class IdStream {
             return;
         }
         resp.write(lines);
-        String last = chunk.last();
+        String cursor = chunk.next();
         if (resp.writeQueueFull()) {
-            resp.drainHandler(v -> next(last));
+            resp.drainHandler(v -> next(cursor));
         } else {
-            next(last);
+            next(cursor);
         }
     }
 
     private void finish() {
         if (!done) {
             done = true;
+            ticket.release();
             worker.requestFinished();
         }
     }

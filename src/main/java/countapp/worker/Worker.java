@@ -1,5 +1,6 @@
 package countapp.worker;
 
+import countapp.api.Admission;
 import countapp.api.ConnectionGuard;
 import countapp.api.HttpVerticle;
 import countapp.api.Limits;
@@ -102,7 +103,8 @@ public final class Worker {
     }
 
     private void listen() throws Exception {
-        WorkerHandler api = new WorkerHandler(this, table, metrics, new IngestMetrics(metrics.registry()));
+        WorkerHandler api = new WorkerHandler(this, table, metrics, new IngestMetrics(metrics.registry()),
+                new Admission(() -> config.limits()));
         var handler = new HttpMetrics(metrics.registry(), EnumSet.of(Endpoint.ROOT, Endpoint.ITEMS, Endpoint.COUNT,
                 Endpoint.IDS, Endpoint.METRICS, Endpoint.PARTITIONS)).instrument(api);
         Supplier<Limits> limits = () -> config.limits();

@@ -1,5 +1,6 @@
 package countapp.worker;
 
+import countapp.api.Admission;
 import countapp.api.ApiException;
 import countapp.api.CountPath;
 import countapp.api.Failures;
@@ -37,8 +38,12 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
     private final Partitioner partitioner;
     private final Metrics metrics;
     private final IngestMetrics ingest;
+    private final Admission admission;
+    /** Control messages (assignments) are the coordinator's and tiny: never refused as overload. */
+    private final Admission control = Admission.unbounded();
 
-    WorkerHandler(Worker worker, PartitionTable table, Metrics metrics, IngestMetrics ingest) {
+    WorkerHandler(Worker worker, PartitionTable table, Metrics metrics, IngestMetrics ingest, Admission admission) {
+        this.admission = admission;
         this.worker = worker;
         this.table = table;
         this.partitioner = new Partitioner(table.partitions());
@@ -131,7 +136,7 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
             fail(req, e);
             return;
         }
-        IdStream.start(worker, req, partition, tenant);
+        IdStream.start(worker, req, partition, tenant, admission.admit());
     }
 
     /** 401 without the cluster secret, 403 with a wrong one: only the coordinator controls a worker. */
@@ -171,8 +176,9 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
         Auth.Key key = caller(req, config);
         ItemParser parser = new ItemParser(config.limits());
         String segmentParam = req.getParam("segments");
+        Admission.Ticket ticket = admission.admit();
         worker.requestStarted();
-        Http.readBody(req, config.limits())
+        Http.readBody(req, config.limits(), ticket)
                 .map(body -> parser.parse(body.getBytes()))
                 .map(batch -> {
                     if (key != null) {
@@ -193,6 +199,7 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
                     }), Vertx.currentContext());
                 })
                 .onComplete(ar -> {
+                    ticket.release();
                     worker.requestFinished();
                     if (ar.succeeded()) {
                         Http.json(req.response(), 200, ar.result());
@@ -258,6 +265,7 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
         if (key != null) {
             Auth.authorize(key, tenant);
         }
+        Admission.Ticket ticket = admission.admit();
         worker.requestStarted();
         CompletableFuture<Long> count;
         try {
@@ -266,6 +274,7 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
             count = CompletableFuture.failedFuture(e);
         }
         Future.fromCompletionStage(count, Vertx.currentContext()).onComplete(ar -> {
+            ticket.release();
             worker.requestFinished();
             if (ar.succeeded()) {
                 Http.json(req.response(), 200, Json.count(ar.result()));
@@ -276,7 +285,9 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
     }
 
     private void assign(HttpServerRequest req) {
-        Http.readBody(req, worker.config().limits())
+        Admission.Ticket ticket = control.admit();
+        Http.readBody(req, worker.config().limits(), ticket)
+                .onComplete(ar -> ticket.release())
                 .map(body -> PartitionList.parse(body.getBytes()))
                 .compose(wanted -> Future.fromCompletionStage(table.assign(wanted), Vertx.currentContext()))
                 .onComplete(ar -> {

@@ -88,7 +88,7 @@ final class Cluster implements AutoCloseable {
 
     void startCoordinator() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        coordinator = new ProcessBuilder(java, "-jar", Path.of(JAR).toAbsolutePath().toString(),
+        coordinator = new ProcessBuilder(java, "-Xmx512m", "-jar", Path.of(JAR).toAbsolutePath().toString(),
                 "coordinator", "--config", dir.resolve("config.yaml").toString())
                 .directory(dir.toFile())
                 .redirectErrorStream(true)

@@ -52,6 +52,29 @@ class RedisStandaloneIT {
         }
     }
 
+    @Test
+    void ids_onRedis_everyIdListedAsJsonLines() throws Exception {
+        Files.createDirectories(dir.resolve("redis"));
+        try (RedisServers.Server redis = RedisServers.standalone(dir.resolve("redis"));
+                Cluster cluster = Cluster.start(dir, 1, "", redis.url())) {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 2500; i++) {
+                ids.add("u" + i);
+            }
+            assertThat(cluster.post(items("dumped", ids)).statusCode()).isEqualTo(200);
+
+            HttpResponse<String> r = cluster.get("/items/dumped/ids");
+
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            Set<String> listed = new java.util.HashSet<>();
+            for (String line : r.body().split("\n")) {
+                assertThat(line).endsWith(",\"tenant\":\"dumped\"}");
+                listed.add(line.substring("{\"id\":\"".length(), line.indexOf('"', "{\"id\":\"".length())));
+            }
+            assertThat(listed).containsExactlyInAnyOrderElementsOf(ids);
+        }
+    }
+
     /**
      * Redis is SIGKILLed under load and stays down past the coordinator's 30 s retry deadline, then comes
      * back. Clients must see only 200s and 503s, every 200-acknowledged item must be counted afterwards

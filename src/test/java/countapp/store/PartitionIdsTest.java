@@ -78,7 +78,7 @@ class PartitionIdsTest {
             if (c.complete()) {
                 return ids;
             }
-            after = c.last();
+            after = c.next();
         }
     }
 
@@ -109,7 +109,7 @@ class PartitionIdsTest {
 
         assertThat(c.ids()).isEmpty();
         assertThat(c.complete()).isTrue();
-        assertThat(c.last()).isNull();
+        assertThat(c.next()).isNull();
     }
 
     @Test

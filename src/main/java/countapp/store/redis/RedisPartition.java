@@ -1,10 +1,13 @@
 package countapp.store.redis;
 
 import countapp.api.ItemBatch;
+import countapp.store.IdChunk;
 import countapp.store.Partition;
 import countapp.store.PartitionClosedException;
 import countapp.store.StoreException;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
@@ -24,10 +27,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * sub-batch, all pipelined on the shared connection, and {@code added} is the sum of their replies (the
  * number of new members). With {@code redis_wait_replicas: N} a {@code WAIT N} follows on the same node
  * connection, so it covers exactly those writes, and the add fails unless N replicas confirmed them.
+ * Counts and id scans go over a second connection, so a {@code WAIT} never holds up a read.
  */
 final class RedisPartition implements Partition {
     private final int id;
     private final RedisClusterAsyncCommands<String, String> commands;
+    /** Counts and scans: another connection than the adds, whose {@code WAIT}s would hold them up. */
+    private final RedisClusterAsyncCommands<String, String> reads;
     private final StatefulRedisClusterConnection<String, String> cluster; // null for a standalone server
     private final RedisClusterClient clusterClient;
     private final int waitReplicas;
@@ -37,10 +43,11 @@ final class RedisPartition implements Partition {
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
 
     RedisPartition(int id, RedisClusterAsyncCommands<String, String> commands,
-            StatefulRedisClusterConnection<String, String> cluster, RedisClusterClient clusterClient, int waitReplicas,
+            RedisClusterAsyncCommands<String, String> reads, StatefulRedisClusterConnection<String, String> cluster, RedisClusterClient clusterClient, int waitReplicas,
             long waitTimeoutMs) {
         this.id = id;
         this.commands = commands;
+        this.reads = reads;
         this.cluster = cluster;
         this.clusterClient = clusterClient;
         this.waitReplicas = waitReplicas;
@@ -149,7 +156,19 @@ final class RedisPartition implements Partition {
 
     @Override
     public CompletableFuture<Long> count(String tenant) {
-        return track(() -> stage(commands.scard(key(tenant))));
+        return track(() -> stage(reads.scard(key(tenant))));
+    }
+
+    /**
+     * One {@code SSCAN} step: the cursor is Redis' own. Redis may return somewhat more or fewer than
+     * {@code max} ids per step, in no particular order, and an id may be listed twice if the set is resized
+     * while the scan goes on (SSCAN's guarantee: every id present throughout is listed at least once).
+     */
+    @Override
+    public CompletableFuture<IdChunk> ids(String tenant, String cursor, int max) {
+        ScanCursor from = ScanCursor.of(cursor == null ? "0" : cursor);
+        return track(() -> stage(reads.sscan(key(tenant), from, ScanArgs.Builder.limit(max)))
+                .thenApply(c -> new IdChunk(c.getValues(), c.isFinished() ? null : c.getCursor())));
     }
 
     /** Any Redis failure (timeout, disconnection, error reply) becomes a {@link StoreException}: a 503. */

@@ -58,6 +58,12 @@ public final class RedisStore implements Store {
     private final StatefulConnection<String, String> connection;
     private final StatefulRedisClusterConnection<String, String> clusterConnection; // cluster, else null
     private final RedisClusterAsyncCommands<String, String> commands;
+    /**
+     * Counts and id scans have their own connection: with {@code redis_wait_replicas}, a {@code WAIT} holds
+     * up every later command of its connection until replicas confirm, and a read must not wait on that.
+     */
+    private final StatefulConnection<String, String> readConnection;
+    private final RedisClusterAsyncCommands<String, String> reads;
 
     private RedisStore(RedisConfig config, int configuredPartitions) {
         this.config = config;
@@ -80,21 +86,27 @@ public final class RedisStore implements Store {
                 cc.setOptions(ClusterClientOptions.builder().topologyRefreshOptions(refresh).socketOptions(socket)
                         .timeoutOptions(timeouts).autoReconnect(true).maxRedirects(5).build());
                 StatefulRedisClusterConnection<String, String> c = cc.connect();
+                StatefulRedisClusterConnection<String, String> r = cc.connect();
                 this.clusterClient = cc;
                 this.client = null;
                 this.connection = c;
                 this.clusterConnection = c;
                 this.commands = c.async();
+                this.readConnection = r;
+                this.reads = r.async();
             } else {
                 RedisClient rc = RedisClient.create(resources, uri(config.nodes().get(0)));
                 rc.setOptions(ClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts)
                         .autoReconnect(true).build());
                 StatefulRedisConnection<String, String> c = rc.connect();
+                StatefulRedisConnection<String, String> r = rc.connect();
                 this.client = rc;
                 this.clusterClient = null;
                 this.clusterConnection = null;
                 this.connection = c;
                 this.commands = c.async();
+                this.readConnection = r;
+                this.reads = r.async();
             }
             this.partitions = agreeOnPartitions(configuredPartitions);
         } catch (RuntimeException e) {
@@ -162,7 +174,7 @@ public final class RedisStore implements Store {
         if (partition < 0 || partition >= partitions) {
             throw new StoreException("partition " + partition + " does not exist (0.." + (partitions - 1) + ")");
         }
-        return new RedisPartition(partition, commands, clusterConnection, clusterClient, config.waitReplicas(),
+        return new RedisPartition(partition, commands, reads, clusterConnection, clusterClient, config.waitReplicas(),
                 waitTimeoutMs);
     }
 
@@ -181,6 +193,9 @@ public final class RedisStore implements Store {
         try {
             if (connection != null) {
                 connection.close();
+            }
+            if (readConnection != null) {
+                readConnection.close();
             }
         } catch (RuntimeException e) {
             LOG.warn("Redis connection did not close cleanly: {}", e.toString());

@@ -192,4 +192,49 @@ class RedisStoreTest {
             assertThat(count(p, "d")).isBetween(2L, 3L); // "2" may or may not have reached Redis
         }
     }
+
+    @Test
+    void count_whileAnAddWaitsForAbsentReplicas_answersWithoutWaitingForTheWait() throws Exception {
+        try (RedisStore waiting = RedisStore.connect(config(server.port, 1, java.time.Duration.ofSeconds(6)), PARTITIONS)) {
+            Partition p = waiting.open(5, Duration.ofSeconds(1));
+            CompletableFuture<Long> stalled = addAsync(p, batch("w2", "1")); // its WAIT blocks for 3 s
+            Thread.sleep(200);
+            long start = System.nanoTime();
+
+            long count = p.count("w2").get(10, TimeUnit.SECONDS);
+
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("a count beside a WAIT")
+                    .isLessThan(Duration.ofMillis(1500));
+            assertThat(count).isEqualTo(1); // the SADD itself went through; only its confirmation waits
+            assertThatThrownBy(() -> stalled.get(10, TimeUnit.SECONDS)).hasMessageContaining("replicas");
+        }
+    }
+
+    @Test
+    void ids_thousandsOfIds_everyIdListedAcrossScanSteps() throws Exception {
+        Partition p = store.open(4, Duration.ofSeconds(1));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            ids.add("id-" + i);
+        }
+        String[] tenants = new String[ids.size()];
+        java.util.Arrays.fill(tenants, "many");
+        ItemBatch b = ItemBatch.of(tenants, ids.toArray(String[]::new));
+        assertThat(p.add(b, java.util.stream.IntStream.range(0, ids.size()).toArray(), ids.size()).get(20, TimeUnit.SECONDS))
+                .isEqualTo(3000);
+
+        java.util.Set<String> listed = new java.util.HashSet<>();
+        String cursor = null;
+        int steps = 0;
+        do {
+            countapp.store.IdChunk chunk = p.ids("many", cursor, 500).get(10, TimeUnit.SECONDS);
+            listed.addAll(chunk.ids());
+            cursor = chunk.next();
+            steps++;
+        } while (cursor != null);
+
+        assertThat(listed).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(steps).isGreaterThan(1);
+        assertThat(p.ids("nobody", null, 10).get(10, TimeUnit.SECONDS).complete()).isTrue();
+    }
 }
