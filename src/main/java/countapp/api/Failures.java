@@ -2,6 +2,7 @@ package countapp.api;
 
 import countapp.store.PartitionClosedException;
 import countapp.store.StoreException;
+import countapp.store.WriteBlockedException;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -18,6 +19,12 @@ public final class Failures {
         if (e instanceof PartitionClosedException) {
             int p = ((PartitionClosedException) e).partition();
             return new ApiException(421, e.getMessage(), Map.of("partition", p));
+        }
+        if (e instanceof WriteBlockedException) {
+            WriteBlockedException b = (WriteBlockedException) e;
+            // 507 is final for the coordinator (a full disk is an answer, not a reason to retry for 30 s).
+            return new ApiException(b.noSpace() ? 507 : 503, e.getMessage(), Map.of("partition", b.partition()),
+                    Admission.RETRY_AFTER_SECONDS);
         }
         if (e instanceof IllegalArgumentException) {
             return new ApiException(400, e.getMessage());

@@ -1,6 +1,7 @@
 package countapp.store;
 
 import countapp.config.Config;
+import countapp.store.log.LogStore;
 import countapp.store.redis.RedisStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +23,13 @@ public final class Stores {
             return RedisStore.connect(config.redis(), config.partitions());
         }
         DatabaseMeta meta = DatabaseMeta.loadOrCreate(config.database(), config.partitions());
-        return new RocksStore(config.database(), meta.partitions(), StoreOptions.defaults(config.workerPersist()),
-                listener);
+        if (meta.format() == DatabaseMeta.ROCKSDB_FORMAT) {
+            LOG.info("database {} was created by an earlier version: keeping its RocksDB format", config.database());
+            return new RocksStore(config.database(), meta.partitions(), StoreOptions.defaults(config.workerPersist()),
+                    listener);
+        }
+        return new LogStore(config.database(), meta.partitions(), meta.hashKey0(), meta.hashKey1(),
+                config.workerPersist(), listener);
     }
 
     /** The database's partition count, for routing; creates the database if there is none yet. */

@@ -33,7 +33,7 @@ import net.jqwik.api.lifecycle.BeforeProperty;
  * number of distinct ids the model holds for it, and the adds report exactly the new pairs.
  *
  * <p>One store per property. Tries share one open partition but each uses its own tenant namespace (a
- * try-number prefix), so no try sees another's data and no try pays for opening a RocksDB; the reopen
+ * try-number prefix), so no try sees another's data and no try pays for opening a partition; the reopen
  * property uses a fresh partition per try.
  */
 class StoreExactnessPropertiesTest {
@@ -44,14 +44,14 @@ class StoreExactnessPropertiesTest {
     record Item(String tenant, String id) {}
 
     private Path root;
-    private RocksStore store;
+    private Store store;
     private Partition shared;
     private int tries;
 
     @BeforeProperty
     void openStore() throws IOException {
         root = Files.createTempDirectory("store-exactness");
-        store = StoreFixtures.newStore(root, Duration.ofMillis(200));
+        store = StoreFixtures.newLogStore(root, Duration.ofMillis(200));
         shared = store.open(0, OPEN_TIMEOUT);
     }
 

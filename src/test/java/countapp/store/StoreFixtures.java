@@ -30,6 +30,12 @@ public final class StoreFixtures {
         return new RocksStore(root, PARTITIONS, StoreOptions.defaults(persistInterval));
     }
 
+    /** A log store with a fixed hash key, so every test run (and a crashed child's reopening) agrees. */
+    static countapp.store.log.LogStore newLogStore(Path root, Duration persistInterval) {
+        return new countapp.store.log.LogStore(root, PARTITIONS, 0x0123456789abcdefL, 0x0fedcba987654321L,
+                persistInterval, StoreListener.NONE);
+    }
+
     /** A batch of (tenant, id) pairs given as alternating arguments. */
     public static ItemBatch batch(String... tenantIdPairs) {
         if (tenantIdPairs.length % 2 != 0) {

@@ -1,0 +1,25 @@
+package countapp.store;
+
+/**
+ * The partition cannot take writes now: its disk is full, or writing failed. Nothing of the refused write
+ * was stored. Reads still work, and writes resume by themselves once the cause is gone.
+ */
+public final class WriteBlockedException extends StoreException {
+    private final int partition;
+    private final boolean noSpace;
+
+    public WriteBlockedException(int partition, boolean noSpace, String reason) {
+        super("partition " + partition + " cannot store writes now: " + reason);
+        this.partition = partition;
+        this.noSpace = noSpace;
+    }
+
+    public int partition() {
+        return partition;
+    }
+
+    /** True when the cause is a full disk (507); false for another write failure (503). */
+    public boolean noSpace() {
+        return noSpace;
+    }
+}

@@ -1,0 +1,372 @@
+package countapp.store.log;
+
+import countapp.codec.ByteSink;
+import countapp.codec.ByteSource;
+
+import countapp.store.Partition;
+import countapp.store.PartitionLockedException;
+import countapp.store.Store;
+import countapp.store.StoreException;
+import countapp.store.StoreListener;
+import countapp.store.WriteBlockedException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded backend: per partition an append-only log of the new pairs and an in-memory index of keyed
+ * hashes that says whether a pair is new without reading the log (see {@link PairIndex}). Each add costs a
+ * hash, an index probe and, for new pairs, a few bytes of one group-commit write; the log is fsynced at
+ * least every {@code worker_persist} by a syncer thread (or before each acknowledgement at 0).
+ *
+ * <p>Layout: {@code <database>/<partition>/log/}: {@code LOCK} (a file lock: one process per partition),
+ * the segment files, and {@code snapshot} (index and counts as of a log position, written on a graceful
+ * close so the next open reads it instead of the whole log).
+ *
+ * <p>Threads: a fixed pool of writers (one per core), partition p served by writer p mod pool size; one
+ * syncer thread; a small executor for id scans. Opening runs on the caller's thread.
+ */
+public final class LogStore implements Store {
+    private static final Logger LOG = LoggerFactory.getLogger(LogStore.class);
+    static final long SEGMENT_BYTES = 64L << 20;
+    private static final int WRITER_CAPACITY = 65_536;
+    /** A blocked partition tries again once the disk has this much room. */
+    private static final long MIN_FREE_BYTES = 4L << 20;
+
+    private final Path root;
+    private final int partitions;
+    private final long segmentBytes;
+    private final SipHash hash;
+    private final StoreListener listener;
+    private final Writer[] writers;
+    private final ScheduledExecutorService syncer;
+    private final ExecutorService scans;
+    private final Map<Integer, LogPartition> open = new ConcurrentHashMap<>();
+    private volatile Duration persistInterval;
+    private ScheduledFuture<?> syncTask; // guarded by this
+    private long syncTick; // syncer thread only
+
+    public LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval,
+            StoreListener listener) {
+        this(root, partitions, hashKey0, hashKey1, persistInterval, listener, SEGMENT_BYTES);
+    }
+
+    LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval, StoreListener listener,
+            long segmentBytes) {
+        this.segmentBytes = segmentBytes;
+        this.root = root;
+        this.partitions = partitions;
+        this.hash = new SipHash(hashKey0, hashKey1);
+        this.listener = listener;
+        this.persistInterval = persistInterval;
+        int n = Math.max(1, Math.min(partitions, Runtime.getRuntime().availableProcessors()));
+        this.writers = new Writer[n];
+        for (int i = 0; i < n; i++) {
+            writers[i] = new Writer("store-writer-" + i, WRITER_CAPACITY);
+        }
+        this.syncer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "log-syncer"));
+        this.scans = Executors.newFixedThreadPool(2, r -> daemon(r, "id-scan"));
+        scheduleSync();
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    @Override
+    public int partitions() {
+        return partitions;
+    }
+
+    StoreListener listener() {
+        return listener;
+    }
+
+    Executor scanExecutor() {
+        return scans;
+    }
+
+    @Override
+    public Partition open(int partition, Duration timeout, BooleanSupplier stillWanted) {
+        if (partition < 0 || partition >= partitions) {
+            throw new StoreException("partition " + partition + " does not exist (0.." + (partitions - 1) + ")");
+        }
+        LogPartition existing = open.get(partition);
+        if (existing != null && existing.isOpen()) {
+            return existing;
+        }
+        Path dir = root.resolve(Integer.toString(partition)).resolve("log");
+        FileLock lock = lock(partition, dir, timeout, stillWanted);
+        try {
+            long started = System.nanoTime();
+            Loaded loaded = load(dir);
+            LogPartition p = new LogPartition(partition, this, loaded.log, loaded.index, loaded.tenants, lock,
+                    writers[partition % writers.length], hash, persistInterval.isZero(), System::nanoTime);
+            open.put(partition, p);
+            listener.opened(partition, p);
+            LOG.info("partition {} opened at {}: {} pairs of {} tenants, {} of log replayed in {} ms", partition, dir,
+                    loaded.index.size(), loaded.tenants.size(), loaded.replayedFrom, (System.nanoTime() - started) / 1_000_000);
+            return p;
+        } catch (IOException | RuntimeException e) {
+            release(lock);
+            throw e instanceof StoreException ? (StoreException) e
+                    : new StoreException("cannot open partition " + partition + " at " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Takes the partition's file lock, waiting (with backoff) while another process holds it. */
+    private static FileLock lock(int partition, Path dir, Duration timeout, BooleanSupplier stillWanted) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long backoffMs = 20;
+        while (true) {
+            FileChannel ch = null;
+            try {
+                Files.createDirectories(dir);
+                ch = FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock = ch.tryLock();
+                if (lock != null) {
+                    return lock;
+                }
+                ch.close();
+            } catch (OverlappingFileLockException e) {
+                closeQuietly(ch); // this process holds it: a close of the partition is still under way
+            } catch (IOException e) {
+                closeQuietly(ch);
+                throw new StoreException("cannot lock partition " + partition + " at " + dir + ": " + e.getMessage(), e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new PartitionLockedException(partition, dir.resolve("LOCK") + " is held");
+            }
+            if (!stillWanted.getAsBoolean()) {
+                throw new StoreException("partition " + partition + " was assigned elsewhere while waiting for its lock");
+            }
+            try {
+                Thread.sleep(backoffMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted while waiting for a partition lock", e);
+            }
+            backoffMs = Math.min(500, backoffMs * 2);
+        }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // nothing held
+            }
+        }
+    }
+
+    private static void release(FileLock lock) {
+        try {
+            lock.release();
+            lock.channel().close();
+        } catch (IOException e) {
+            LOG.warn("releasing a partition lock failed: {}", e.toString());
+        }
+    }
+
+    private record Loaded(SegmentedLog log, PairIndex index, Map<String, LogPartition.Tenant> tenants,
+            String replayedFrom) {}
+
+    /** The snapshot (if any is readable) plus every frame logged after it. */
+    private Loaded load(Path dir) throws IOException {
+        Snapshot.Content snap = Snapshot.read(dir);
+        PairIndex index = snap == null ? new PairIndex() : snap.index();
+        Map<String, LogPartition.Tenant> tenants = new HashMap<>();
+        if (snap != null) {
+            snap.counts().forEach((name, count) -> tenant(tenants, name).count = count);
+        }
+        SegmentedLog.Position from = snap == null ? SegmentedLog.Position.START : snap.position();
+        long[] h = new long[2];
+        ByteSink key = new ByteSink(256);
+        SegmentedLog log;
+        try {
+            log = SegmentedLog.open(dir, segmentBytes, from, (kind, payload, next) -> {
+                if (kind == Frames.ADD) {
+                    replayAdd(payload, tenants, index, key, h);
+                }
+                return true;
+            });
+        } catch (IOException | RuntimeException e) {
+            if (snap == null) {
+                throw e;
+            }
+            // A snapshot that does not fit the log (older than a damaged or rewritten log): rebuild from the log.
+            LOG.warn("snapshot of {} does not fit its log ({}); rebuilding the index from the whole log", dir, e.toString());
+            Snapshot.delete(dir);
+            return load(dir);
+        }
+        return new Loaded(log, index, tenants, snap == null ? "all" : "the tail after " + from);
+    }
+
+    private void replayAdd(ByteSource r, Map<String, LogPartition.Tenant> tenants, PairIndex index, ByteSink key,
+            long[] h) {
+        int count = r.varint();
+        LogPartition.Tenant[] table = new LogPartition.Tenant[count];
+        for (int t = 0; t < count; t++) {
+            table[t] = tenant(tenants, r.utf8(r.varint()));
+        }
+        int records = r.varint();
+        for (int k = 0; k < records; k++) {
+            LogPartition.Tenant t = table[r.varint()];
+            int length = r.varint();
+            int at = r.skip(length);
+            key.reset();
+            key.putBytes(t.prefix, 0, t.prefix.length);
+            key.putBytes(r.array(), at, length);
+            hash.hash128(key.array(), key.length(), h);
+            if (index.add(h[0], h[1])) {
+                t.count++;
+            }
+        }
+    }
+
+    static LogPartition.Tenant tenant(Map<String, LogPartition.Tenant> tenants, String name) {
+        return tenants.computeIfAbsent(name, n -> {
+            byte[] utf8 = n.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ByteSink s = new ByteSink(256);
+            s.putVarint(utf8.length);
+            s.putBytes(utf8, 0, utf8.length);
+            return new LogPartition.Tenant(n, java.util.Arrays.copyOf(s.array(), s.length()));
+        });
+    }
+
+    void writeSnapshot(LogPartition p, SegmentedLog.Position at, PairIndex index, Map<String, LogPartition.Tenant> tenants)
+            throws IOException {
+        Path dir = root.resolve(Integer.toString(p.id())).resolve("log");
+        Map<String, Long> counts = new HashMap<>();
+        tenants.forEach((name, t) -> {
+            if (t.count > 0) {
+                counts.put(name, t.count);
+            }
+        });
+        Snapshot.write(dir, at, counts, index);
+    }
+
+    void closed(LogPartition p) {
+        open.remove(p.id(), p);
+        listener.closed(p.id(), p);
+    }
+
+    /** The error a failed write leaves its partition in: a full disk, or another write failure. */
+    WriteBlockedException blocked(int partition, IOException e) {
+        String m = String.valueOf(e.getMessage());
+        boolean noSpace = m.contains("No space left") || m.contains("Disk quota exceeded");
+        return new WriteBlockedException(partition, noSpace, noSpace ? "the disk is full (" + m + ")" : "writing failed: " + m);
+    }
+
+    /** Whether a blocked partition should try to write again: for a full disk, once there is room. */
+    boolean mayWriteAgain(WriteBlockedException b) {
+        if (!b.noSpace()) {
+            return true;
+        }
+        try {
+            return Files.getFileStore(root).getUsableSpace() >= MIN_FREE_BYTES;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /** Partitions that refuse writes now, with why: for the health answer and the metrics. */
+    public Map<Integer, String> blockedPartitions() {
+        Map<Integer, String> blocked = new java.util.TreeMap<>();
+        open.forEach((id, p) -> {
+            String why = p.blockedReason();
+            if (why != null) {
+                blocked.put(id, why);
+            }
+        });
+        return blocked;
+    }
+
+    @Override
+    public void setPersistInterval(Duration interval) {
+        persistInterval = interval;
+        for (LogPartition p : open.values()) {
+            p.setSyncEveryWrite(interval.isZero());
+        }
+        scheduleSync();
+        LOG.info("worker_persist is now {} ms", interval.toMillis());
+    }
+
+    /**
+     * Staggered persistence: one tick per {@code interval / partitions} syncs the next partition, so fsync
+     * work is spread over the interval rather than done all at once.
+     */
+    private synchronized void scheduleSync() {
+        if (syncTask != null) {
+            syncTask.cancel(false);
+            syncTask = null;
+        }
+        Duration interval = persistInterval;
+        if (interval.isZero()) {
+            return;
+        }
+        long intervalMicros = Math.max(1, interval.toNanos() / 1000);
+        long tickMicros = Math.max(1000, intervalMicros / partitions);
+        int perTick = (int) Math.min(partitions, (partitions * tickMicros + intervalMicros - 1) / intervalMicros);
+        syncTask = syncer.scheduleAtFixedRate(() -> syncNext(perTick), tickMicros, tickMicros, TimeUnit.MICROSECONDS);
+    }
+
+    private void syncNext(int count) {
+        for (int i = 0; i < count; i++) {
+            LogPartition p = open.get((int) (syncTick++ % partitions));
+            if (p != null) {
+                p.sync();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        // shutdown, never shutdownNow: an interrupt during an fsync would close the segment's FileChannel
+        // (ClosedByInterruptException) under the writer.
+        syncer.shutdown();
+        try {
+            syncer.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        for (LogPartition p : open.values()) {
+            closing.add(p.close());
+        }
+        try {
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("partitions did not all close cleanly: {}", e.toString());
+        }
+        for (Writer w : writers) {
+            w.stop();
+        }
+        scans.shutdownNow();
+    }
+}
