@@ -46,6 +46,7 @@ public final class Coordinator {
     private final Config config;
     private final Vertx vertx;
     private final WorkerClient client;
+    private final ClusterSecret secret;
     private final Metrics metrics = Metrics.create();
     private final Supervisor supervisor;
     private final ConfigWatcher watcher;
@@ -56,7 +57,7 @@ public final class Coordinator {
         int partitions = Stores.partitions(config);
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         // A configured secret is shared with remote workers; otherwise spawned workers get a fresh one.
-        ClusterSecret secret = config.clusterSecret() != null ? config.clusterSecret() : ClusterSecret.random();
+        this.secret = config.clusterSecret() != null ? config.clusterSecret() : ClusterSecret.random();
         this.client = new WorkerClient(vertx, secret);
         this.supervisor = new Supervisor(config, partitions, client, System::currentTimeMillis,
                 new WorkerLauncher(secret), new ClusterMetrics(metrics.registry()));
@@ -94,7 +95,7 @@ public final class Coordinator {
                 Endpoint.COUNT, Endpoint.IDS, Endpoint.STATUS, Endpoint.METRICS, Endpoint.DASHBOARD));
         Trend trend = new Trend(ingest, http.timer(Endpoint.ITEMS, 200), TREND_POINTS, System::nanoTime);
         vertx.setPeriodic(TREND_INTERVAL_MS, id -> trend.sample(System.currentTimeMillis()));
-        Forwarder forwarder = new Forwarder(vertx, client, supervisor::routing, () -> supervisor.config().limits(),
+        Forwarder forwarder = new Forwarder(vertx, client, new WorkerChannels(vertx, secret), supervisor::routing,
                 FORWARD_TIMEOUT, forward);
         StatusReport status = new StatusReport(supervisor, watcher, ingest, forward, trend);
         Admission admission = new Admission(() -> supervisor.config().limits());

@@ -2,8 +2,6 @@ package countapp.coordinator;
 
 import countapp.api.ApiException;
 import countapp.api.ItemBatch;
-import countapp.api.Json;
-import countapp.api.Limits;
 import countapp.metrics.ForwardMetrics;
 import countapp.metrics.ForwardMetrics.Op;
 import io.vertx.core.Future;
@@ -34,16 +32,16 @@ final class Forwarder {
 
     private final Vertx vertx;
     private final WorkerClient client;
-    private final AddCoalescer adds;
+    private final WorkerChannels channels;
     private final Supplier<Routing> routing;
     private final Duration timeout;
     private final ForwardMetrics metrics;
 
-    Forwarder(Vertx vertx, WorkerClient client, Supplier<Routing> routing, Supplier<Limits> limits, Duration timeout,
+    Forwarder(Vertx vertx, WorkerClient client, WorkerChannels channels, Supplier<Routing> routing, Duration timeout,
             ForwardMetrics metrics) {
         this.vertx = vertx;
         this.client = client;
-        this.adds = new AddCoalescer(client, limits);
+        this.channels = channels;
         this.routing = routing;
         this.timeout = timeout;
         this.metrics = metrics;
@@ -98,29 +96,12 @@ final class Forwarder {
         if (owner == null || !owner.live) {
             return Future.failedFuture(notLive(owner));
         }
-        byte[] body = Json.items(batch, sub, sub.length);
-        return adds.send(owner, body, sub.length).compose(reply -> {
-            if (reply.status() == 200) {
-                return Future.succeededFuture(reply.added());
-            }
-            if (reply.status() == 421 || reply.status() == 503) {
-                return Future.failedFuture(new Unavailable(owner.url() + " answered " + reply.status() + ": " + reply.error()));
-            }
-            return Future.failedFuture(new ApiException(reply.status(), "worker " + owner.url() + " refused the items: " + reply.error()));
-        });
+        return channels.on(owner, channel -> channel.add(batch, sub, sub.length));
     }
 
     /** Reads a tenant's count from its partition's owner. */
     Future<Long> count(String tenant) {
-        return onOwner(Op.COUNT, routing.get().partitionOf(tenant), owner -> client.count(owner, tenant).compose(reply -> {
-            if (reply.status() == 200) {
-                return Future.succeededFuture(WorkerClient.longField(reply, "count"));
-            }
-            if (reply.status() == 421 || reply.status() == 503) {
-                return Future.failedFuture(new Unavailable(owner.url() + " answered " + reply.status()));
-            }
-            return Future.failedFuture(new ApiException(reply.status(), "worker " + owner.url() + ": " + reply.text()));
-        }));
+        return onOwner(Op.COUNT, routing.get().partitionOf(tenant), owner -> channels.on(owner, c -> c.count(tenant)));
     }
 
     /**

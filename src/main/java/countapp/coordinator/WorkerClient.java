@@ -18,8 +18,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Talks to workers over pooled keep-alive HTTP/1.1 connections. Every call fails (never hangs) on a
- * dead or stalled worker: connect and request timeouts are bounded.
+ * The coordinator's HTTP calls to workers: health checks, assignments, stops, and id streams, over pooled
+ * keep-alive HTTP/1.1 connections (adds and counts take the {@link WorkerChannel}). Every call fails (never
+ * hangs) on a dead or stalled worker: connect and request timeouts are bounded.
  */
 final class WorkerClient {
     private static final long CONNECT_TIMEOUT_MS = 1000;
@@ -84,16 +85,6 @@ final class WorkerClient {
         return call(w, HttpMethod.PUT, "/partitions", Buffer.buffer(sb.toString()), CONTROL_TIMEOUT_MS);
     }
 
-    /** {@code segments}: null, or the sizes of the sub-batches merged in {@code json} (see {@link AddCoalescer}). */
-    Future<Reply> postItems(WorkerHandle w, byte[] json, String segments) {
-        String uri = segments == null ? "/items" : "/items?segments=" + segments;
-        return call(w, HttpMethod.POST, uri, Buffer.buffer(json), REQUEST_TIMEOUT_MS);
-    }
-
-    Future<Reply> count(WorkerHandle w, String tenant) {
-        return call(w, HttpMethod.GET, "/items/" + PathEncoding.encodeSegment(tenant) + "/count", null, REQUEST_TIMEOUT_MS);
-    }
-
     private Future<Reply> call(WorkerHandle w, HttpMethod method, String uri, Buffer body, long timeoutMs) {
         RequestOptions options = new RequestOptions()
                 .setMethod(method)
@@ -109,14 +100,6 @@ final class WorkerClient {
         return http.request(options)
                 .compose(req -> body == null ? req.send() : req.send(body))
                 .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), b.getBytes())));
-    }
-
-    static long longField(Reply reply, String field) {
-        return Json.longField(reply.body(), field);
-    }
-
-    static long[] longsField(Reply reply, String field) {
-        return Json.longsField(reply.body(), field);
     }
 
     /** A field of an answer that older workers may not send: {@code fallback} when it is missing. */

@@ -6,7 +6,7 @@ package countapp.protocol;
  * the cluster secret), then carrying binary frames both ways.
  *
  * <pre>
- *   frame   = u32 length (big-endian, of what follows) | u32 request id | varint op count | ops or results
+ *   frame   = u32 length (big-endian, of what follows) | u32 request id | u32 count | ops, or results
  *   ADD     = u8 1 | varint items | items × (varint tenant length, tenant UTF-8, varint id length, id UTF-8)
  *   COUNT   = u8 2 | varint tenant length | tenant UTF-8
  *   result  = varint status | status 200: varlong value (pairs added, or the count) | else: varint length, message UTF-8

@@ -5,27 +5,22 @@ import countapp.api.ApiException;
 import countapp.api.CountPath;
 import countapp.api.Failures;
 import countapp.api.Http;
-import countapp.api.ItemBatch;
 import countapp.api.ItemParser;
 import countapp.api.Json;
 import countapp.config.Auth;
 import countapp.metrics.IngestMetrics;
+import countapp.protocol.Channel;
 import countapp.metrics.Metrics;
 import countapp.config.ClusterSecret;
 import countapp.config.Config;
 import io.vertx.core.http.HttpHeaders;
-import countapp.placement.Partitioner;
 import countapp.store.Partition;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.LongStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,20 +30,22 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
 
     private final Worker worker;
     private final PartitionTable table;
-    private final Partitioner partitioner;
+    private final Ingest ingest;
+    private final ChannelEndpoint channel;
     private final Metrics metrics;
-    private final IngestMetrics ingest;
+    private final IngestMetrics ingestMetrics;
     private final Admission admission;
     /** Control messages (assignments) are the coordinator's and tiny: never refused as overload. */
     private final Admission control = Admission.unbounded();
 
-    WorkerHandler(Worker worker, PartitionTable table, Metrics metrics, IngestMetrics ingest, Admission admission) {
+    WorkerHandler(Worker worker, PartitionTable table, Metrics metrics, IngestMetrics ingestMetrics, Admission admission) {
         this.admission = admission;
         this.worker = worker;
         this.table = table;
-        this.partitioner = new Partitioner(table.partitions());
+        this.ingest = new Ingest(table);
+        this.channel = new ChannelEndpoint(worker, ingest, ingestMetrics);
         this.metrics = metrics;
-        this.ingest = ingest;
+        this.ingestMetrics = ingestMetrics;
     }
 
     @Override
@@ -82,6 +79,13 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
                         .onComplete(v -> worker.stopAndExit("a /kill request"));
             } else {
                 Http.methodNotAllowed(req, "GET, POST");
+            }
+        } else if (Channel.PATH.equals(path)) {
+            requireSecret(req);
+            if (method == HttpMethod.GET && Channel.UPGRADE.equalsIgnoreCase(req.getHeader(HttpHeaders.UPGRADE))) {
+                channel.accept(req);
+            } else {
+                throw new ApiException(400, "GET " + Channel.PATH + " with Upgrade: " + Channel.UPGRADE + " only");
             }
         } else if (worker.stopping()) {
             Http.error(req, new ApiException(503, "worker on port " + worker.port() + " is stopping"));
@@ -131,7 +135,7 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
         }
         Partition partition;
         try {
-            partition = table.active(partitioner.partitionOf(tenant));
+            partition = ingest.owner(tenant);
         } catch (RuntimeException e) {
             fail(req, e);
             return;
@@ -167,15 +171,11 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
                 + PartitionList.toJson(table.owned()).substring(1));
     }
 
-    /**
-     * {@code POST /items}. With {@code ?segments=n1,n2,…} (the coordinator's coalesced requests) the body is
-     * several client sub-batches back to back, and the answer also says how many pairs each one added.
-     */
+    /** {@code POST /items}, sent by a client directly (the coordinator uses the channel). */
     private void postItems(HttpServerRequest req) {
         Config config = worker.config();
         Auth.Key key = caller(req, config);
         ItemParser parser = new ItemParser(config.limits());
-        String segmentParam = req.getParam("segments");
         Admission.Ticket ticket = admission.admit();
         worker.requestStarted();
         Http.readBody(req, config.limits(), ticket)
@@ -189,13 +189,10 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
                     return batch;
                 })
                 .compose(batch -> {
-                    int[] ends = Segments.ends(segmentParam, batch.size());
-                    ingest.received(batch.size());
-                    return Future.fromCompletionStage(store(batch, ends).thenApply(added -> {
-                        long total = LongStream.of(added).sum();
-                        ingest.added(total);
-                        return segmentParam == null ? Json.received(batch.size(), total)
-                                : Json.receivedSegments(batch.size(), added, total);
+                    ingestMetrics.received(batch.size());
+                    return Future.fromCompletionStage(ingest.add(batch).thenApply(added -> {
+                        ingestMetrics.added(added);
+                        return Json.received(batch.size(), added);
                     }), Vertx.currentContext());
                 })
                 .onComplete(ar -> {
@@ -209,57 +206,6 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
                 });
     }
 
-    /**
-     * Splits each segment of the batch by partition and adds each part; completes with the pairs added per
-     * segment. Checks ownership of every partition before writing any.
-     */
-    private CompletableFuture<long[]> store(ItemBatch batch, int[] segmentEnds) {
-        int n = batch.size();
-        int[] partitionOf = new int[n];
-        Partition[] targets = new Partition[table.partitions()];
-        for (int i = 0; i < n; i++) {
-            int p = partitioner.partitionOf(batch.tenant(i));
-            partitionOf[i] = p;
-            if (targets[p] == null) {
-                targets[p] = table.active(p); // throws PartitionClosedException before anything is written
-            }
-        }
-        List<CompletableFuture<Long>> parts = new ArrayList<>();
-        List<Integer> partSegment = new ArrayList<>();
-        int[] sizes = new int[targets.length];
-        int from = 0;
-        for (int s = 0; s < segmentEnds.length; s++) {
-            int to = segmentEnds[s];
-            Arrays.fill(sizes, 0);
-            for (int i = from; i < to; i++) {
-                sizes[partitionOf[i]]++;
-            }
-            int[][] indices = new int[targets.length][];
-            int[] fill = new int[targets.length];
-            for (int i = from; i < to; i++) {
-                int p = partitionOf[i];
-                if (indices[p] == null) {
-                    indices[p] = new int[sizes[p]];
-                }
-                indices[p][fill[p]++] = i;
-            }
-            for (int p = 0; p < targets.length; p++) {
-                if (indices[p] != null) {
-                    parts.add(targets[p].add(batch, indices[p], sizes[p]));
-                    partSegment.add(s);
-                }
-            }
-            from = to;
-        }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            long[] added = new long[segmentEnds.length];
-            for (int i = 0; i < parts.size(); i++) {
-                added[partSegment.get(i)] += parts.get(i).join();
-            }
-            return added;
-        });
-    }
-
     private void count(HttpServerRequest req, String tenant) {
         Auth.Key key = caller(req, worker.config());
         if (key != null) {
@@ -269,7 +215,7 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
         worker.requestStarted();
         CompletableFuture<Long> count;
         try {
-            count = table.active(partitioner.partitionOf(tenant)).count(tenant);
+            count = ingest.owner(tenant).count(tenant);
         } catch (RuntimeException e) {
             count = CompletableFuture.failedFuture(e);
         }

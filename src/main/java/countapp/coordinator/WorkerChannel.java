@@ -1,0 +1,291 @@
+package countapp.coordinator;
+
+import countapp.api.ApiException;
+import countapp.api.ItemBatch;
+import countapp.codec.ByteSource;
+import countapp.config.ClusterSecret;
+import countapp.protocol.Channel;
+import countapp.protocol.FrameSplitter;
+import countapp.protocol.Reply;
+import countapp.protocol.RequestWriter;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The coordinator's channel to one worker from one event loop (see {@link Channel}): one persistent
+ * connection carrying the adds and counts of every client request served on this event loop.
+ *
+ * <p>Coalescing: an operation is queued, and a flush is scheduled to run once the event loop has handled
+ * what it read in this turn; the flush sends everything queued as one frame, while at most
+ * {@link #MAX_IN_FLIGHT} frames await their replies. So a burst of client requests costs the worker one
+ * read, one frame to decode and one reply, and an idle channel adds no wait at all.
+ *
+ * <p>Failures: a connection that cannot be made, breaks, or leaves a frame unanswered for
+ * {@link #TIMEOUT_MS} fails the operations concerned with {@link Forwarder.Unavailable}; the forwarder
+ * retries them (adds are idempotent), and the next operation opens a new connection.
+ *
+ * <p>Confined to its event loop: every field is touched on {@link #context} only.
+ */
+final class WorkerChannel {
+    static final int MAX_IN_FLIGHT = 2;
+    static final int MAX_FRAME_BYTES = 4 << 20;
+    static final long TIMEOUT_MS = 5_000;
+    private static final long HANDSHAKE_TIMEOUT_MS = 2_000;
+
+    private final WorkerHandle worker;
+    private final Context context;
+    private final NetClient net;
+    private final ClusterSecret secret;
+    private final Runnable onIdle;
+    private final ArrayDeque<Op> queue = new ArrayDeque<>();
+    private final Map<Integer, Sent> inFlight = new HashMap<>();
+    private final RequestWriter writer = new RequestWriter();
+    private NetSocket socket;
+    private boolean connecting;
+    private boolean flushScheduled;
+    private int nextId;
+
+    /** A queued operation: an add (batch and indices) or a count (tenant), and its promise. */
+    private record Op(ItemBatch batch, int[] indices, int count, String tenant, Promise<Long> promise) {}
+
+    private record Sent(List<Op> ops, long timer) {}
+
+    WorkerChannel(WorkerHandle worker, Context context, NetClient net, ClusterSecret secret, Runnable onIdle) {
+        this.worker = worker;
+        this.context = context;
+        this.net = net;
+        this.secret = secret;
+        this.onIdle = onIdle;
+    }
+
+    /** Adds {@code batch}'s items at {@code indices[0..count)}; completes with the pairs that were new. */
+    Future<Long> add(ItemBatch batch, int[] indices, int count) {
+        return enqueue(new Op(batch, indices, count, null, Promise.promise()));
+    }
+
+    Future<Long> count(String tenant) {
+        return enqueue(new Op(null, null, 0, tenant, Promise.promise()));
+    }
+
+    boolean idle() {
+        return queue.isEmpty() && inFlight.isEmpty() && !connecting;
+    }
+
+    private Future<Long> enqueue(Op op) {
+        queue.add(op);
+        if (!flushScheduled) {
+            flushScheduled = true;
+            context.runOnContext(v -> {
+                flushScheduled = false;
+                flush();
+            });
+        }
+        return op.promise.future();
+    }
+
+    private void flush() {
+        if (queue.isEmpty()) {
+            return;
+        }
+        if (socket == null) {
+            connect();
+            return;
+        }
+        while (!queue.isEmpty() && inFlight.size() < MAX_IN_FLIGHT) {
+            send();
+        }
+    }
+
+    private void send() {
+        int id = nextId++;
+        writer.begin(id);
+        List<Op> ops = new ArrayList<>();
+        while (!queue.isEmpty() && (ops.isEmpty() || writer.size() < MAX_FRAME_BYTES)) {
+            Op op = queue.poll();
+            if (op.tenant != null) {
+                writer.count(op.tenant);
+            } else {
+                writer.add(op.batch, op.indices, op.count);
+            }
+            ops.add(op);
+        }
+        long timer = context.owner().setTimer(TIMEOUT_MS, t -> timedOut(id));
+        inFlight.put(id, new Sent(ops, timer));
+        socket.write(writer.finish());
+    }
+
+    private void onFrame(byte[] b, int from, int to) {
+        Reply reply;
+        try {
+            reply = Reply.decode(b, from, to);
+        } catch (ByteSource.MalformedException e) {
+            broken("malformed reply: " + e.getMessage());
+            return;
+        }
+        Sent sent = inFlight.remove(reply.id());
+        if (sent == null) {
+            return; // answered after it timed out: its operations were failed (and retried) already
+        }
+        context.owner().cancelTimer(sent.timer);
+        if (reply.results() != sent.ops.size()) {
+            fail(sent.ops, unavailable("answered " + reply.results() + " results for " + sent.ops.size() + " operations"));
+            broken("reply does not match its request");
+            return;
+        }
+        for (int i = 0; i < reply.results(); i++) {
+            Promise<Long> p = sent.ops.get(i).promise;
+            int status = reply.statuses()[i];
+            if (status == 200) {
+                p.tryComplete(reply.values()[i]);
+            } else {
+                p.tryFail(failure(status, reply.messages()[i]));
+            }
+        }
+        flush();
+        idleCheck();
+    }
+
+    /** 421 (not the owner) and 503 (unavailable) are transient: retried. Anything else is the client's answer. */
+    private Throwable failure(int status, String message) {
+        if (status == 421 || status == 503) {
+            return unavailable("answered " + status + ": " + message);
+        }
+        return new ApiException(status, message, Map.of(), status == 507 ? countapp.api.Admission.RETRY_AFTER_SECONDS : 0);
+    }
+
+    private Forwarder.Unavailable unavailable(String why) {
+        return new Forwarder.Unavailable("worker " + worker.url() + " " + why);
+    }
+
+    private void timedOut(int id) {
+        Sent sent = inFlight.remove(id);
+        if (sent != null) {
+            fail(sent.ops, unavailable("did not answer within " + TIMEOUT_MS + " ms"));
+            broken("a frame went unanswered"); // the connection is suspect: start afresh
+        }
+    }
+
+    private void connect() {
+        if (connecting) {
+            return;
+        }
+        connecting = true;
+        net.connect(worker.endpoint.port(), worker.endpoint.host()).onComplete(ar -> {
+            if (ar.failed()) {
+                connected(null, "cannot connect: " + ar.cause().getMessage());
+                return;
+            }
+            handshake(ar.result());
+        });
+    }
+
+    /** The HTTP/1.1 upgrade: a GET with the cluster secret, answered 101 before the first frame. */
+    private void handshake(NetSocket s) {
+        String request = "GET " + Channel.PATH + " HTTP/1.1\r\nHost: " + worker.endpoint.host() + "\r\n"
+                + "Connection: Upgrade\r\nUpgrade: " + Channel.UPGRADE + "\r\n"
+                + ClusterSecret.HEADER + ": " + secret.value() + "\r\n\r\n";
+        Buffer head = Buffer.buffer();
+        long timer = context.owner().setTimer(HANDSHAKE_TIMEOUT_MS, t -> {
+            s.close();
+            connected(null, "no upgrade answer within " + HANDSHAKE_TIMEOUT_MS + " ms");
+        });
+        FrameSplitter frames = new FrameSplitter(this::onFrame, this::broken);
+        s.handler(chunk -> {
+            if (!connecting) {
+                frames.handle(chunk);
+                return;
+            }
+            head.appendBuffer(chunk);
+            String text = head.toString(StandardCharsets.ISO_8859_1);
+            int end = text.indexOf("\r\n\r\n");
+            if (end < 0) {
+                if (head.length() > 8192) {
+                    context.owner().cancelTimer(timer);
+                    s.close();
+                    connected(null, "an over-long upgrade answer");
+                }
+                return;
+            }
+            context.owner().cancelTimer(timer);
+            String status = text.substring(0, Math.max(0, text.indexOf("\r\n")));
+            if (!status.startsWith("HTTP/1.1 101")) {
+                s.close();
+                connected(null, "refused the channel: " + status);
+                return;
+            }
+            connected(s, null);
+            if (head.length() > end + 4) {
+                frames.handle(head.getBuffer(end + 4, head.length()));
+            }
+        });
+        s.closeHandler(v -> {
+            if (socket == s) {
+                socket = null;
+                failInFlight("closed the channel");
+            }
+        });
+        s.exceptionHandler(e -> s.close());
+        s.write(request);
+    }
+
+    private void connected(NetSocket s, String problem) {
+        if (!connecting) {
+            return;
+        }
+        connecting = false;
+        socket = s;
+        if (s == null) {
+            List<Op> waiting = new ArrayList<>(queue);
+            queue.clear();
+            fail(waiting, unavailable(problem));
+            idleCheck();
+        } else {
+            flush();
+        }
+    }
+
+    private void broken(String why) {
+        NetSocket s = socket;
+        socket = null;
+        failInFlight(why);
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    private void failInFlight(String why) {
+        List<Op> lost = new ArrayList<>();
+        for (Sent sent : inFlight.values()) {
+            context.owner().cancelTimer(sent.timer);
+            lost.addAll(sent.ops);
+        }
+        inFlight.clear();
+        fail(lost, unavailable(why));
+        if (!queue.isEmpty()) {
+            flush(); // reconnects for what still waits
+        }
+        idleCheck();
+    }
+
+    private static void fail(List<Op> ops, Throwable error) {
+        for (Op op : ops) {
+            op.promise.tryFail(error);
+        }
+    }
+
+    private void idleCheck() {
+        if (idle() && socket == null) {
+            onIdle.run(); // a closed, unused channel is forgotten, so removed workers leave nothing behind
+        }
+    }
+}
