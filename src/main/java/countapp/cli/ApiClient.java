@@ -19,10 +19,13 @@ final class ApiClient {
     private final String base;
     private final Duration timeout;
     private final HttpClient http;
+    /** An API key to send as {@code Authorization: Bearer}, or null. */
+    private final String key;
 
-    ApiClient(String url, Duration timeout) {
+    ApiClient(String url, Duration timeout, String key) {
         this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.timeout = timeout;
+        this.key = key == null || key.isBlank() ? null : key.trim();
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }
@@ -65,7 +68,8 @@ final class ApiClient {
 
     private HttpRequest.Builder request(String path) throws CliException {
         try {
-            return HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout);
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout);
+            return key == null ? b : b.header("Authorization", "Bearer " + key);
         } catch (IllegalArgumentException e) {
             throw new CliException("bad --url " + base + ": " + e.getMessage(), 2);
         }

@@ -3,8 +3,11 @@ package countapp.cli;
 import countapp.config.Config;
 import countapp.config.ConfigException;
 import countapp.config.ConfigLoader;
+import countapp.config.Pins;
+import countapp.config.RedisConfig;
 import countapp.worker.Worker;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,11 +27,31 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--parent-pid", defaultValue = "0", description = "exit when this process (the coordinator) is gone")
     long parentPid;
 
+    // Set by a coordinator for the workers it spawns: the values in force, which win over an edited file.
+    @Option(names = "--database", description = "database in force (a folder, or a redis:// URL without password; "
+            + "the password comes in " + RedisConfig.PASSWORD_ENV + "); overrides the file's. Set by the coordinator")
+    String database;
+
+    @Option(names = "--partitions", description = "partitions in force; overrides the file's. Set by the coordinator")
+    Integer partitions;
+
+    @Option(names = "--redis-wait-replicas", defaultValue = "0", description = "with --database redis://…: "
+            + "redis_wait_replicas in force when the file no longer names Redis. Set by the coordinator")
+    int redisWaitReplicas;
+
+    @Option(names = "--redis-timeout", defaultValue = "2", description = "with --database redis://…: "
+            + "redis_timeout (seconds) in force when the file no longer names Redis. Set by the coordinator")
+    double redisTimeout;
+
+    @Option(names = "--auth-required", description = "refuse a config without auth (auth is on in the coordinator). "
+            + "Set by the coordinator")
+    boolean authRequired;
+
     @Override
     public Integer call() throws Exception {
         Config cfg;
         try {
-            cfg = ConfigLoader.load(config);
+            cfg = load();
         } catch (ConfigException e) {
             System.err.println("countapp worker: " + e.getMessage());
             return 2;
@@ -41,5 +64,19 @@ final class WorkerCommand implements Callable<Integer> {
         }
         Thread.currentThread().join(); // runs until stopped; /kill and signals exit the JVM
         return 0;
+    }
+
+    private Config load() throws ConfigException {
+        if (database == null && partitions == null) {
+            return ConfigLoader.load(config); // started by hand: the file is all there is
+        }
+        if (database == null || partitions == null) {
+            throw new ConfigException("--database and --partitions go together");
+        }
+        Pins pins = Pins.forWorker(database, partitions, redisWaitReplicas,
+                Duration.ofMillis(Math.max(1, Math.round(redisTimeout * 1000))), System.getenv(RedisConfig.PASSWORD_ENV));
+        Config loaded = ConfigLoader.load(config, pins).config();
+        ConfigLoader.keepAuthOn(authRequired, loaded);
+        return loaded;
     }
 }

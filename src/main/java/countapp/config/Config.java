@@ -6,8 +6,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The validated, immutable configuration. A reload builds a new one and swaps it whole; paths are already
- * resolved against the config file's folder.
+ * The validated, immutable configuration. A reload builds a new one and swaps it whole, keeping the values
+ * in force of the keys read only at start (see {@link Pins}); paths are already resolved against the config
+ * file's folder.
  *
  * @param workers the workers, in the order configured
  * @param database the embedded database folder, or null when the data lives in Redis
@@ -15,7 +16,7 @@ import java.util.List;
  * @param workerLogs folder of the per-worker log files
  * @param workerPersist how long an acknowledged item may sit only in the OS page cache (0 = fsync first)
  * @param configCheck how often the file is re-read
- * @param listen the coordinator's HTTP port
+ * @param listen the coordinator's HTTP port (0 in a worker spawned by a coordinator, which checks it)
  * @param healthCheck how often workers are health-checked
  * @param partitions the partition count for a new database (an existing one keeps its own)
  * @param workerBind the address spawned workers listen on

@@ -15,6 +15,11 @@ import java.util.List;
  * @param timeout {@code redis_timeout}: how long one Redis command may take before the request fails (503)
  */
 public record RedisConfig(List<HostPort> nodes, boolean tls, String password, int waitReplicas, Duration timeout) {
+    /**
+     * The environment variable a coordinator hands its spawned workers the password in (not the command
+     * line, where other users could read it).
+     */
+    public static final String PASSWORD_ENV = "COUNTAPP_REDIS_PASSWORD";
 
     /** One node address. */
     public record HostPort(String host, int port) {

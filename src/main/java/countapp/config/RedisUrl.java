@@ -5,7 +5,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Parses {@code redis://host:port[,host:port…]} (and {@code rediss://} for TLS) into node addresses. */
+/**
+ * Parses {@code redis://host:port[,host:port…]} (and {@code rediss://} for TLS) into node addresses. Its
+ * messages name the node by position, never the URL: a URL with a password in it must not reach a log.
+ */
 final class RedisUrl {
     static final String SCHEME = "redis://";
     static final String TLS_SCHEME = "rediss://";
@@ -24,35 +27,35 @@ final class RedisUrl {
         }
         // A password in the URL would end up in logs and process listings; it has its own key.
         if (rest.contains("@")) {
-            throw new IllegalArgumentException(url.replaceAll("//[^@]*@", "//***@")
-                    + " holds credentials; put the password in redis_password instead");
+            throw new IllegalArgumentException("the redis:// URL holds credentials; put the password in redis_password instead");
         }
         if (rest.contains("/") || rest.contains("?")) {
-            throw new IllegalArgumentException(url + ": give only host:port pairs separated by commas "
+            throw new IllegalArgumentException("give only host:port pairs separated by commas after redis:// "
                     + "(database numbers and options are not supported)");
         }
         Set<RedisConfig.HostPort> nodes = new LinkedHashSet<>();
-        for (String part : rest.split(",", -1)) {
-            nodes.add(hostPort(part.trim(), url));
+        String[] parts = rest.split(",", -1);
+        for (int i = 0; i < parts.length; i++) {
+            nodes.add(hostPort(parts[i].trim(), "node " + (i + 1) + " of the redis:// URL"));
         }
         return new ArrayList<>(nodes);
     }
 
-    private static RedisConfig.HostPort hostPort(String s, String url) {
+    private static RedisConfig.HostPort hostPort(String s, String node) {
         if (s.isEmpty()) {
-            throw new IllegalArgumentException(url + " has an empty node address");
+            throw new IllegalArgumentException(node + " is empty");
         }
         String host;
         String port = null;
         if (s.startsWith("[")) {
             int close = s.indexOf(']');
             if (close < 0) {
-                throw new IllegalArgumentException(url + ": unclosed [ in " + s);
+                throw new IllegalArgumentException(node + " has an unclosed [");
             }
             host = s.substring(1, close);
             if (s.length() > close + 1) {
                 if (s.charAt(close + 1) != ':') {
-                    throw new IllegalArgumentException(url + ": expected :port after " + s.substring(0, close + 1));
+                    throw new IllegalArgumentException(node + " needs :port after its ]");
                 }
                 port = s.substring(close + 2);
             }
@@ -62,7 +65,7 @@ final class RedisUrl {
             port = colon < 0 ? null : s.substring(colon + 1);
         }
         if (host.isEmpty()) {
-            throw new IllegalArgumentException(url + " has a node without a host: " + s);
+            throw new IllegalArgumentException(node + " has no host");
         }
         int p = DEFAULT_PORT;
         if (port != null) {
@@ -72,7 +75,7 @@ final class RedisUrl {
                 p = -1;
             }
             if (p < 1 || p > 65535) {
-                throw new IllegalArgumentException(url + ": port of " + s + " must be a number from 1 to 65535");
+                throw new IllegalArgumentException(node + ": the port must be a number from 1 to 65535");
             }
         }
         return new RedisConfig.HostPort(host, p);

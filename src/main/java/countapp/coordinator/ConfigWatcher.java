@@ -4,13 +4,16 @@ import countapp.config.Config;
 import countapp.config.ConfigException;
 import countapp.config.ConfigLoader;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Re-reads the config file every {@code config_check} seconds and hands a changed one to the supervisor;
- * a bad file keeps the last good config. Remembers when the config in force was loaded, when the file was
- * last read and why the last read was refused, for the status page.
+ * a bad file keeps the last good config. The keys read only at start ({@code database}, {@code partitions},
+ * {@code listen}) keep their values in force, and a file that would switch auth off is refused (see
+ * {@link ConfigLoader#reload}). Remembers when the config in force was loaded, when the file was last read,
+ * why the last read was refused and which start-only keys differ on disk, for the status page.
  */
 final class ConfigWatcher {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigWatcher.class);
@@ -20,6 +23,7 @@ final class ConfigWatcher {
     private volatile Instant loadedAt;
     private volatile Instant checkedAt;
     private volatile String lastError;
+    private volatile List<String> pendingRestart = List.of();
     private volatile boolean stopped;
 
     ConfigWatcher(Supervisor supervisor, Config initial) {
@@ -50,6 +54,11 @@ final class ConfigWatcher {
         return lastError;
     }
 
+    /** The keys read only at start whose value on disk differs from the value in force. */
+    List<String> pendingRestart() {
+        return pendingRestart;
+    }
+
     private void run() {
         while (!stopped) {
             try {
@@ -64,9 +73,17 @@ final class ConfigWatcher {
 
     private void check() {
         try {
-            Config fresh = ConfigLoader.load(current.source());
+            ConfigLoader.Loaded loaded = ConfigLoader.reload(current);
+            Config fresh = loaded.config();
             checkedAt = Instant.now();
             lastError = null;
+            if (!loaded.pendingRestart().equals(pendingRestart)) {
+                pendingRestart = loaded.pendingRestart();
+                if (!pendingRestart.isEmpty()) { // logged once per change, not on every re-read
+                    LOG.warn("config: {} changed on disk; the values in force stay until the coordinator restarts "
+                            + "(spawned workers get them too)", pendingRestart);
+                }
+            }
             if (!fresh.equals(current)) {
                 LOG.info("config {} changed; applying it", fresh.source());
                 supervisor.apply(fresh);
@@ -79,7 +96,7 @@ final class ConfigWatcher {
             LOG.error("config reload failed; the last good config stays in force: {}", e.getMessage());
         } catch (RuntimeException e) {
             checkedAt = Instant.now();
-            lastError = e.toString();
+            lastError = "the reload failed (" + e.getClass().getSimpleName() + "); see the log";
             LOG.error("config reload failed; the last good config stays in force", e);
         }
     }

@@ -91,7 +91,7 @@ public final class Coordinator {
     private Handler<HttpServerRequest> handler() {
         IngestMetrics ingest = new IngestMetrics(metrics.registry());
         ForwardMetrics forward = new ForwardMetrics(metrics.registry());
-        HttpMetrics http = new HttpMetrics(metrics.registry(), EnumSet.of(Endpoint.ROOT, Endpoint.ITEMS,
+        HttpMetrics http = new HttpMetrics(metrics.registry(), EnumSet.of(Endpoint.ROOT, Endpoint.HEALTH, Endpoint.ITEMS,
                 Endpoint.COUNT, Endpoint.IDS, Endpoint.STATUS, Endpoint.METRICS, Endpoint.DASHBOARD));
         Trend trend = new Trend(ingest, http.timer(Endpoint.ITEMS, 200), TREND_POINTS, System::nanoTime);
         vertx.setPeriodic(TREND_INTERVAL_MS, id -> trend.sample(System.currentTimeMillis()));

@@ -13,6 +13,7 @@ import countapp.config.Config;
 import countapp.metrics.IngestMetrics;
 import countapp.metrics.Metrics;
 import countapp.ops.Dashboard;
+import countapp.ops.OpsAccess;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * The public API. A POST is parsed, validated and authorised whole here, before anything is forwarded, so
  * a rejected request reaches no worker and changes nothing. Only parsed items are forwarded, re-encoded:
  * no client header or raw byte reaches a worker. Limits and keys come from the config in force, so a
- * reload (a revoked key) applies to the next request.
+ * reload (a revoked key) applies to the next request. With auth on, the ops endpoints need a key with
+ * {@code ops: true} (see {@link OpsAccess}); only {@code /health} answers anyone.
  */
 final class CoordinatorHandler implements Handler<HttpServerRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(CoordinatorHandler.class);
@@ -70,21 +72,32 @@ final class CoordinatorHandler implements Handler<HttpServerRequest> {
                     Http.methodNotAllowed(req, "POST");
                 }
                 return;
+            case "/health":
+                // Public on purpose: a load balancer's check carries no key. It says only whether this
+                // coordinator runs and is settled, nothing about workers or data.
+                get(req, () -> Http.json(req.response(), 200, StatusJson.health(supervisor)));
+                return;
             case "/":
-                get(req, () -> Http.json(req.response(), 200, StatusJson.of(supervisor)));
+                ops(req, () -> Http.json(req.response(), 200, StatusJson.of(supervisor)));
                 return;
             case "/status":
-                get(req, () -> Http.json(req.response(), 200, status.snapshot().toJson()));
+                ops(req, () -> Http.json(req.response(), 200, status.snapshot().toJson()));
                 return;
             case "/metrics":
-                get(req, () -> metrics.serve(req));
+                ops(req, () -> metrics.serve(req));
                 return;
             case "/dashboard":
-                get(req, () -> dashboard.serve(req));
+                ops(req, () -> dashboard.serve(req));
                 return;
             default:
                 tenantRoute(req, path, method);
         }
+    }
+
+    /** An ops endpoint: with auth on, only for a key with {@code ops: true}. */
+    private void ops(HttpServerRequest req, Runnable answer) {
+        OpsAccess.require(req, supervisor.config().auth(), null);
+        get(req, answer);
     }
 
     private static void get(HttpServerRequest req, Runnable answer) {

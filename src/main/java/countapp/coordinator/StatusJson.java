@@ -25,17 +25,26 @@ final class StatusJson {
             m.put("partitions", w.owned);
             workers.add(m);
         }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("status", "ok");
+        doc.put("settled", settled(supervisor));
+        doc.put("workers", workers);
+        doc.put("partitions", supervisor.routing().ownerUrls());
+        return Json.write(doc);
+    }
+
+    /** {@code GET /health}: only whether the coordinator runs and is settled, for load balancers (no key needed). */
+    static String health(Supervisor supervisor) {
+        return "{\"status\":\"ok\",\"settled\":" + settled(supervisor) + "}";
+    }
+
+    private static boolean settled(Supervisor supervisor) {
         Routing table = supervisor.routing();
         boolean settled = true;
         for (int p = 0; p < table.partitions(); p++) {
             WorkerHandle owner = table.owner(p);
             settled &= owner != null && owner.live && owner.owned.contains(p);
         }
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("status", "ok");
-        doc.put("settled", settled);
-        doc.put("workers", workers);
-        doc.put("partitions", table.ownerUrls());
-        return Json.write(doc);
+        return settled;
     }
 }

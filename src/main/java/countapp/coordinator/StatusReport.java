@@ -36,7 +36,7 @@ final class StatusReport {
             workers.add(worker(w, now));
         }
         ConfigStatus configStatus = new ConfigStatus(supervisor.config(), supervisor.partitions(),
-                config.loadedAt(), config.checkedAt(), config.lastError());
+                config.loadedAt(), config.checkedAt(), config.lastError(), config.pendingRestart());
         return new ClusterStatus(Instant.ofEpochMilli(now), ProcessHandle.current().pid(),
                 (System.nanoTime() - startedNanos) / 1_000_000, workers, supervisor.routing().ownerUrls(),
                 configStatus, ingest.receivedTotal(), ingest.addedTotal(), forward.retriesTotal(), trend.toJson());

@@ -120,7 +120,11 @@ final class Supervisor {
         });
     }
 
-    /** Applies a reloaded config: spawns added workers, retires removed ones, takes new intervals. */
+    /**
+     * Applies a reloaded config: spawns added workers, retires removed ones, takes new intervals. Its
+     * {@code database}, {@code partitions} and {@code listen} are those in force (see ConfigLoader.reload),
+     * and are what every worker spawned from now on is given.
+     */
     void apply(Config fresh) {
         thread.execute(() -> {
             Config old = config;
@@ -152,9 +156,6 @@ final class Supervisor {
             view = List.copyOf(workers.values());
             if (!fresh.healthCheck().equals(old.healthCheck())) {
                 LOG.info("config: health_check is now {} ms", fresh.healthCheck().toMillis());
-            }
-            if (fresh.listen() != old.listen() || !fresh.databaseName().equals(old.databaseName())) {
-                LOG.warn("config: listen and database changes take effect only after a restart");
             }
             round();
         });

@@ -2,6 +2,7 @@ package countapp.coordinator;
 
 import countapp.config.ClusterSecret;
 import countapp.config.Config;
+import countapp.config.RedisConfig;
 import countapp.config.WorkerEndpoint;
 import java.io.File;
 import java.io.IOException;
@@ -10,7 +11,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Starts a local worker JVM with the coordinator's own Java and class path. */
+/**
+ * Starts a local worker JVM with the coordinator's own Java and class path. The worker reads the config
+ * file itself (and re-reads it for what may change while it runs), but the database it opens is the one in
+ * force, passed on its command line: the file may have been edited since the coordinator started, and a
+ * worker respawned onto an edited {@code database} would serve other data than its peers. Likewise, with
+ * auth on, it refuses a file without auth rather than come up open.
+ */
 final class WorkerLauncher {
     private final Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     private final String classPath = absoluteClassPath();
@@ -31,9 +38,23 @@ final class WorkerLauncher {
                 "--port", Integer.toString(endpoint.port()),
                 "--bind", config.workerBind(),
                 "--config", config.source().toString(),
-                "--parent-pid", Long.toString(ProcessHandle.current().pid())));
+                "--parent-pid", Long.toString(ProcessHandle.current().pid()),
+                "--database", config.databaseName(),
+                "--partitions", Integer.toString(config.partitions())));
+        RedisConfig redis = config.redis();
+        if (redis != null) {
+            command.addAll(List.of("--redis-wait-replicas", Integer.toString(redis.waitReplicas()),
+                    "--redis-timeout", Double.toString(redis.timeout().toMillis() / 1000.0)));
+        }
+        if (config.auth().enabled()) {
+            command.add("--auth-required"); // a file edited to drop auth must not bring up an open worker
+        }
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put(ClusterSecret.ENV, secret.value());
+        builder.environment().remove(RedisConfig.PASSWORD_ENV);
+        if (redis != null && redis.password() != null) {
+            builder.environment().put(RedisConfig.PASSWORD_ENV, redis.password());
+        }
         return builder
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

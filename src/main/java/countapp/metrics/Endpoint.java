@@ -3,6 +3,7 @@ package countapp.metrics;
 /** The HTTP endpoints, as the {@code endpoint} label of the request metrics: route templates, not raw paths. */
 public enum Endpoint {
     ROOT("/"),
+    HEALTH("/health"),
     ITEMS("/items"),
     COUNT("/items/{tenant}/count"),
     IDS("/items/{tenant}/ids"),
@@ -30,6 +31,7 @@ public enum Endpoint {
     public static Endpoint of(String path) {
         switch (path) {
             case "/": return ROOT;
+            case "/health": return HEALTH;
             case "/items": return ITEMS;
             case "/status": return STATUS;
             case "/metrics": return METRICS;

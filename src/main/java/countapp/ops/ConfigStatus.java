@@ -16,9 +16,21 @@ import java.util.Map;
  * @param loadedAt when the config in force was read
  * @param checkedAt when the file was last re-read
  * @param lastError why the last re-read was refused (the config in force stayed), or null
+ * @param pendingRestart the keys read only at start ({@code database}, {@code partitions}, {@code listen})
+ *     whose value in the file differs from the value in force (shown in {@code settings}): changed on disk,
+ *     applied by a restart. Names only, never values.
  */
 public record ConfigStatus(Config config, int databasePartitions, Instant loadedAt, Instant checkedAt,
-        String lastError) {
+        String lastError, List<String> pendingRestart) {
+
+    public ConfigStatus {
+        pendingRestart = List.copyOf(pendingRestart);
+    }
+
+    /** A config whose file matches it. */
+    public ConfigStatus(Config config, int databasePartitions, Instant loadedAt, Instant checkedAt, String lastError) {
+        this(config, databasePartitions, loadedAt, checkedAt, lastError, List.of());
+    }
 
     Map<String, Object> toJson() {
         List<String> workers = new ArrayList<>();
@@ -42,6 +54,7 @@ public record ConfigStatus(Config config, int databasePartitions, Instant loaded
         m.put("loaded_at", loadedAt.toString());
         m.put("checked_at", checkedAt == null ? null : checkedAt.toString());
         m.put("last_error", lastError);
+        m.put("pending_restart", pendingRestart);
         m.put("database_partitions", databasePartitions);
         m.put("settings", settings);
         return m;

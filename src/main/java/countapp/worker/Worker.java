@@ -20,6 +20,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,6 +58,8 @@ public final class Worker {
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     /** The config in force; replaced whole by a successful reload on the housekeeping thread. */
     private volatile Config config;
+    /** Start-only keys that differ on disk, as last logged (housekeeping thread only). */
+    private List<String> pendingRestart = List.of();
     private final ClusterSecret secret;
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "housekeeping");
@@ -227,10 +230,22 @@ public final class Worker {
         metrics.close();
     }
 
-    /** Applies a changed {@code worker_persist}; a bad file keeps the config in force. */
+    /**
+     * Applies a changed {@code worker_persist}, limits and keys; a bad file keeps the config in force. The
+     * database and partitions stay those the worker started with, and a file that would switch auth off is
+     * refused, as on the coordinator (see {@link ConfigLoader#reload}).
+     */
     private void reloadConfig() {
         try {
-            Config fresh = ConfigLoader.load(config.source());
+            ConfigLoader.Loaded loaded = ConfigLoader.reload(config);
+            Config fresh = loaded.config();
+            if (!loaded.pendingRestart().equals(pendingRestart)) {
+                pendingRestart = loaded.pendingRestart();
+                if (!pendingRestart.isEmpty()) {
+                    LOG.warn("config: {} changed on disk; this worker keeps the values in force (they change "
+                            + "only when the coordinator restarts)", pendingRestart);
+                }
+            }
             if (!fresh.workerPersist().equals(config.workerPersist())) {
                 store.setPersistInterval(fresh.workerPersist());
             }

@@ -13,6 +13,7 @@ import countapp.protocol.Channel;
 import countapp.metrics.Metrics;
 import countapp.config.ClusterSecret;
 import countapp.config.Config;
+import countapp.ops.OpsAccess;
 import io.vertx.core.http.HttpHeaders;
 import countapp.store.Partition;
 import io.vertx.core.Future;
@@ -61,12 +62,15 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
         String path = req.path();
         HttpMethod method = req.method();
         if ("/".equals(path)) {
+            // With auth on, health and metrics need an ops key, or the cluster secret (the coordinator's checks).
+            OpsAccess.require(req, worker.config().auth(), worker.secret());
             if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
                 health(req);
             } else {
                 Http.methodNotAllowed(req, "GET");
             }
         } else if ("/metrics".equals(path)) {
+            OpsAccess.require(req, worker.config().auth(), worker.secret());
             if (method == HttpMethod.GET) {
                 metrics.serve(req); // also while stopping: the last scrape shows the drain
             } else {

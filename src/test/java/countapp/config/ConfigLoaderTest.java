@@ -126,7 +126,7 @@ class ConfigLoaderTest {
     @Test
     void parse_remoteHost_isNotLocal() throws Exception {
         Config c = parse("workers:\n  - http://localhost:5001\n  - http://worker7.example.com:5001\n  - http://[::1]:5009\n"
-                + "cluster_secret: shared-secret-of-the-cluster\n");
+                + "cluster_secret: shared-secret-of-the-cluster\ndatabase: redis://10.0.0.5:6379\n");
 
         assertThat(c.workers().get(0).local()).isTrue();
         assertThat(c.workers().get(1).local()).isFalse();
@@ -146,7 +146,7 @@ class ConfigLoaderTest {
     void parse_sameLocalPortUnderTwoNames_rejected() {
         String message = problems("workers:\n  - http://localhost:5001\n  - http://127.0.0.1:5001\n");
 
-        assertThat(message).contains("two local workers on port 5001");
+        assertThat(message).contains("workers[1]: the same local port as workers[0]");
     }
 
     @Test
@@ -169,20 +169,24 @@ class ConfigLoaderTest {
     @ParameterizedTest
     @ValueSource(strings = {"ftp://localhost:5001", "localhost:5001", "http://localhost", "http://localhost:0",
         "http://localhost:70000", "http://localhost:5001/path", "http://:5001", "not a url", "http://local host:1"})
-    void parse_badWorkerUrl_rejected(String url) {
-        assertThat(problems("workers:\n  - \"" + url + "\"\n")).contains("workers:").contains(url);
+    void parse_badWorkerUrl_rejectedByPositionWithoutQuotingIt(String url) {
+        String message = problems("workers:\n  - http://localhost:6001\n  - \"" + url + "\"\n");
+
+        assertThat(message).contains("workers[1]: must be an http:// URL");
+        assertThat(message.replace("http://localhost:5001", "")).doesNotContain(url);
     }
 
     @Test
-    void parse_workerNotAString_rejected() {
-        assertThat(problems("workers:\n  - 5001\n")).contains("5001 is not a URL string");
+    void parse_workerNotAString_rejectedNamingItsType() {
+        assertThat(problems("workers:\n  - 5001\n")).contains("workers[0]: must be a URL string, got a whole number")
+                .doesNotContain("5001");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"http://localhost:5001", "http://LOCALHOST:5001/"})
     void parse_duplicateWorker_rejected(String second) {
         assertThat(problems("workers:\n  - http://localhost:5001\n  - \"" + second + "\"\n"))
-                .contains("http://localhost:5001 is listed twice");
+                .contains("workers[1]: the same worker as workers[0]");
     }
 
     @ParameterizedTest
@@ -234,7 +238,9 @@ class ConfigLoaderTest {
 
     @Test
     void parse_localWorkerOnListenPort_rejected() {
-        assertThat(problems("workers: 3\nlisten: 5002\n")).contains("http://localhost:5002").contains("listen port");
+        assertThat(problems("workers: 3\nlisten: 5002\n")).contains("workers: a local worker on the coordinator's listen port");
+        assertThat(problems("workers: [http://localhost:6001, http://localhost:6002]\nlisten: 6002\n"))
+                .contains("workers[1]: a local worker on the coordinator's listen port");
     }
 
     @ParameterizedTest
@@ -263,9 +269,9 @@ class ConfigLoaderTest {
                 """);
 
         assertThat(message)
-                .contains("unknown key \"colour\"")
-                .contains("is listed twice")
-                .contains("ftp://x:1")
+                .contains("line 8: unknown key (known keys: [auth, cluster_secret, config_check,")
+                .contains("workers[1]: the same worker as workers[0]")
+                .contains("workers[2]: must be an http:// URL")
                 .contains("worker_persist")
                 .contains("config_check")
                 .contains("listen");
@@ -319,7 +325,8 @@ class ConfigLoaderTest {
     void parse_badLimits_namedWithTheirSection() {
         String message = problems("workers: 1\nlimits:\n  max_items: 0\n  max_bodies: 3\n");
 
-        assertThat(message).contains("limits.max_items").contains("limits: unknown key \"max_bodies\"");
+        assertThat(message).contains("limits.max_items: out of range")
+                .contains("line 4: limits: unknown key (known keys: [max_body_bytes,");
     }
 
     @Test
@@ -360,17 +367,89 @@ class ConfigLoaderTest {
 
     @Test
     void parse_remoteWorkerWithoutClusterSecret_rejected() {
-        assertThat(problems("workers: [\"http://10.1.2.3:5001\"]\n")).contains("cluster_secret: required");
+        assertThat(problems("workers: [\"http://10.1.2.3:5001\"]\ndatabase: redis://10.0.0.5:6379\n"))
+                .contains("cluster_secret: required");
     }
 
     @Test
     void parse_clusterSecret_keptButNeverPrinted() throws Exception {
-        Config c = parse("workers: [\"http://10.1.2.3:5001\"]\ncluster_secret: s3cr3t-s3cr3t-s3cr3t\n");
+        Config c = parse("workers: [\"http://10.1.2.3:5001\"]\ncluster_secret: s3cr3t-s3cr3t-s3cr3t\n"
+                + "database: redis://10.0.0.5:6379\n");
 
         assertThat(c.clusterSecret().matches("s3cr3t-s3cr3t-s3cr3t")).isTrue();
         assertThat(c.clusterSecret().matches("s3cr3t-s3cr3t-s3cr3T")).isFalse();
         assertThat(c.toString()).doesNotContain("s3cr3t");
-        assertThat(problems("workers: 1\ncluster_secret: short\n")).contains("at least 16 characters");
+        assertThat(problems("workers: 1\ncluster_secret: short\n")).contains("at least 16 characters")
+                .doesNotContain("short\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"health_check: 0.0004", "config_check: 0.0009", "worker_persist: 0.0001",
+        "limits:\n  request_timeout: 0.0004", "health_check: 1e-9"})
+    void parse_subMillisecondDuration_refusedNamingTheKey(String line) {
+        String key = line.startsWith("limits") ? "limits.request_timeout" : line.substring(0, line.indexOf(':'));
+
+        assertThat(problems("workers: 1\n" + line + "\n")).contains(key + ": out of range").contains("0.001 (1 ms)");
+    }
+
+    @Test
+    void parse_redisTimeoutBelowOneMillisecond_refused() {
+        assertThat(problems("workers: 1\ndatabase: redis://a:1\nredis_timeout: 0.0002\n")).contains("redis_timeout: out of range");
+    }
+
+    @Test
+    void parse_oneMillisecondDurations_accepted() throws Exception {
+        Config c = parse("workers: 1\nhealth_check: 0.001\nconfig_check: 0.001\nworker_persist: 0.001\n"
+                + "limits:\n  request_timeout: 0.001\n");
+
+        assertThat(c.healthCheck()).isEqualTo(Duration.ofMillis(1));
+        assertThat(c.configCheck()).isEqualTo(Duration.ofMillis(1));
+        assertThat(c.workerPersist()).isEqualTo(Duration.ofMillis(1));
+        assertThat(c.limits().requestTimeout()).isEqualTo(Duration.ofMillis(1));
+    }
+
+    @Test
+    void parse_embeddedDatabaseWithRemoteWorker_refusedSuggestingRedis() {
+        String message = problems("workers: [http://localhost:6001, http://10.0.0.7:6001]\ndatabase: db/\n"
+                + "cluster_secret: 0123456789abcdef\n");
+
+        assertThat(message).contains("workers[1]: a worker on another host needs a redis:// database")
+                .contains("counts would drop and pairs count twice").contains("redis://host:port");
+    }
+
+    @Test
+    void parse_embeddedDatabaseWithWorkerOnAnotherLoopbackAddress_accepted() throws Exception {
+        Config c = parse("workers: [http://localhost:6001, http://127.0.0.2:6001]\ncluster_secret: 0123456789abcdef\n");
+
+        assertThat(c.workers().get(1).local()).as("not spawned").isFalse();
+        assertThat(c.database()).isEqualTo(dir.resolve("db"));
+    }
+
+    @Test
+    void parse_keyGivenTwice_refusedNamingItsLine() {
+        assertThat(problems("workers: 1\ndatabase: db/\ndatabase: db2/\n"))
+                .contains("line 3, column 1 (key database): not valid YAML: a key given twice");
+    }
+
+    @Test
+    void parse_invalidFolderPath_refusedWithoutThrowing() {
+        assertThat(problems("workers: 1\ndatabase: \"db\\0x\"\n")).contains("database: not a valid folder path");
+    }
+
+    @Test
+    void parse_selfReferencingValues_refusedWithoutThrowing() {
+        assertThat(problems("workers: &w [*w]\nauth:\n  keys:\n    - key: long-enough-key\n      tenants: &t [*t]\n"))
+                .contains("workers[0]: must be a URL string, got a list").contains("auth.keys[0]: tenants must be a list");
+    }
+
+    @Test
+    void load_fileNotUtf8_refusedWithoutThrowing() throws Exception {
+        Path file = Files.write(dir.resolve("latin1.yaml"), new byte[] {'w', 'o', 'r', 'k', 'e', 'r', 's', ':', ' ', '1',
+            '\n', '#', ' ', (byte) 0xE9, '\n'});
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file));
+
+        assertThat(e.getMessage()).contains("is not UTF-8 text");
     }
 
     @Test

@@ -42,14 +42,46 @@ final class Cluster implements AutoCloseable {
     final List<String> remoteWorkers;
     /** The config's database line value: a folder, or a redis:// URL. */
     private final String database;
+    private final Options options;
     private Process coordinator;
 
-    private Cluster(Path dir, int port, List<Integer> workerPorts, String database, List<String> remoteWorkers) {
+    /**
+     * How to set a cluster up beyond its number of workers.
+     *
+     * @param database the config's database: a folder, or a redis:// URL
+     * @param remoteWorkers worker URLs added to the config's list, never spawned
+     * @param opsKey with auth on, a key with ops: true that the helper sends to the coordinator's ops endpoints
+     * @param configCheck the config's config_check, in seconds
+     */
+    record Options(String database, List<String> remoteWorkers, String opsKey, String configCheck) {
+        static Options defaults() {
+            return new Options("db/", List.of(), null, "5");
+        }
+
+        Options database(String value) {
+            return new Options(value, remoteWorkers, opsKey, configCheck);
+        }
+
+        Options remoteWorkers(List<String> value) {
+            return new Options(database, List.copyOf(value), opsKey, configCheck);
+        }
+
+        Options opsKey(String value) {
+            return new Options(database, remoteWorkers, value, configCheck);
+        }
+
+        Options configCheck(String seconds) {
+            return new Options(database, remoteWorkers, opsKey, seconds);
+        }
+    }
+
+    private Cluster(Path dir, int port, List<Integer> workerPorts, Options options) {
         this.dir = dir;
         this.port = port;
         this.workerPorts = workerPorts;
-        this.database = database;
-        this.remoteWorkers = remoteWorkers;
+        this.database = options.database();
+        this.remoteWorkers = options.remoteWorkers();
+        this.options = options;
     }
 
     /** Writes a config for {@code workers} local workers under {@code dir} and starts the coordinator. */
@@ -59,18 +91,18 @@ final class Cluster implements AutoCloseable {
 
     /** As {@link #start(Path, int, String)}, with {@code database} (a folder or a redis:// URL) in the config. */
     static Cluster start(Path dir, int workers, String extraConfig, String database) throws Exception {
-        return start(dir, workers, extraConfig, database, List.of());
+        return start(dir, workers, extraConfig, Options.defaults().database(database));
     }
 
     /** As {@link #start(Path, int, String)}, with remote worker URLs added to the config's list. */
     static Cluster start(Path dir, int workers, String extraConfig, List<String> remoteWorkers) throws Exception {
-        return start(dir, workers, extraConfig, "db/", remoteWorkers);
+        return start(dir, workers, extraConfig, Options.defaults().remoteWorkers(remoteWorkers));
     }
 
-    private static Cluster start(Path dir, int workers, String extraConfig, String database, List<String> remoteWorkers)
-            throws Exception {
+    /** As {@link #start(Path, int, String)}, set up as {@code options} say. */
+    static Cluster start(Path dir, int workers, String extraConfig, Options options) throws Exception {
         List<Integer> ports = freePorts(workers + 1);
-        Cluster c = new Cluster(dir, ports.get(0), ports.subList(1, ports.size()), database, List.copyOf(remoteWorkers));
+        Cluster c = new Cluster(dir, ports.get(0), ports.subList(1, ports.size()), options);
         c.writeConfig(extraConfig);
         c.startCoordinator(); // stops its processes itself when the cluster never settles
         return c;
@@ -82,7 +114,8 @@ final class Cluster implements AutoCloseable {
         urls.addAll(remoteWorkers);
         String workers = urls.stream().map(u -> "  - " + u).collect(Collectors.joining("\n"));
         Files.writeString(dir.resolve("config.yaml"), "workers:\n" + workers + "\n"
-                + "database: " + database + "\nworker_logs: logs/\nworker_persist: 1\nconfig_check: 5\n"
+                + "database: " + database + "\nworker_logs: logs/\nworker_persist: 1\nconfig_check: " + options.configCheck()
+                + "\n"
                 + "listen: " + port + "\nhealth_check: 0.25\ncluster_secret: " + SECRET + "\n" + extra);
     }
 
@@ -144,8 +177,14 @@ final class Cluster implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A GET to the coordinator, with the ops key when one is set (with auth on, {@code /} needs it). */
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return get(port, path);
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(60)).GET();
+        if (options.opsKey() != null) {
+            b.header("Authorization", "Bearer " + options.opsKey());
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
@@ -195,9 +234,10 @@ final class Cluster implements AutoCloseable {
                 .collect(Collectors.joining(",", "[", "]"));
     }
 
-    /** The pid of the worker on {@code workerPort}, from its own health answer. */
+    /** The pid of the worker on {@code workerPort}, from its own health answer (asked as the coordinator does). */
     long workerPid(int workerPort) throws IOException, InterruptedException {
-        return longField(get(workerPort, "/").body(), "pid");
+        return longField(send(HttpRequest.newBuilder(URI.create("http://localhost:" + workerPort + "/"))
+                .timeout(Duration.ofSeconds(60)).header("X-CountApp-Secret", SECRET).GET().build()).body(), "pid");
     }
 
     /** Pids of the coordinator's live child processes (its workers). */

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Limits, the cluster secret and API keys, checked from outside against real processes. */
 class SecurityIT {
     static final String ADMIN = "admin-key-0123456789";
+    static final String OPS = "ops-only-key-0123456789";
     static final String ACME = "acme-key-0123456789";
     static final String LIMITS = "limits:\n  max_body_bytes: 2000\n  max_items: 5\n  max_value_bytes: 16\n"
             + "  max_header_bytes: 1024\n  request_timeout: 2\n";
@@ -37,7 +39,7 @@ class SecurityIT {
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = Cluster.start(dir, 2, LIMITS + auth(true));
+        cluster = Cluster.start(dir, 2, LIMITS + auth(true), Cluster.Options.defaults().opsKey(ADMIN));
     }
 
     @AfterAll
@@ -45,11 +47,31 @@ class SecurityIT {
         cluster.close();
     }
 
-    /** Keys: admin in plain text for every tenant, acme as a SHA-256 digest for tenant "acme" only. */
+    /**
+     * Keys: admin in plain text for every tenant and the ops endpoints, ops for the ops endpoints only, acme as a
+     * SHA-256 digest for tenant "acme" only.
+     */
     static String auth(boolean withAcme) throws Exception {
         String acmeDigest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(ACME.getBytes(StandardCharsets.UTF_8)));
-        return "auth:\n  keys:\n    - key: " + ADMIN + "\n      tenants: [\"*\"]\n"
+        return "auth:\n  keys:\n    - key: " + ADMIN + "\n      tenants: [\"*\"]\n      ops: true\n"
+                + "    - key: " + OPS + "\n      ops: true\n"
                 + (withAcme ? "    - key_sha256: " + acmeDigest + "\n      tenants: [acme]\n" : "");
+    }
+
+    static HttpResponse<String> get(int port, String path, String authorization, boolean secret) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(30)).GET();
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        if (secret) {
+            b.header("X-CountApp-Secret", Cluster.SECRET);
+        }
+        return Cluster.send(b.build());
+    }
+
+    static String basic(String key) {
+        return "Basic " + Base64.getEncoder().encodeToString(("browser-user:" + key).getBytes(StandardCharsets.UTF_8));
     }
 
     static HttpResponse<String> post(String key, String body) throws Exception {
@@ -254,14 +276,134 @@ class SecurityIT {
     }
 
     @Test
+    void opsEndpoints_withoutKey_401WithABasicChallengeSoBrowsersAskForIt() throws Exception {
+        for (String path : List.of("/", "/status", "/metrics", "/dashboard")) {
+            HttpResponse<String> r = get(cluster.port, path, null, false);
+
+            assertThat(r.statusCode()).as(path).isEqualTo(401);
+            assertThat(r.headers().firstValue("WWW-Authenticate")).as(path).hasValue("Basic realm=\"CountApp\"");
+            assertThat(r.body()).as(path).doesNotContain("localhost:").doesNotContain("partition");
+            assertThat(get(cluster.port, path, "Bearer no-such-key-000", false).statusCode()).as(path).isEqualTo(401);
+            assertThat(get(cluster.port, path, basic("no-such-key-000"), false).statusCode()).as(path).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void opsEndpoints_opsKeyAsBearerOrBasic_200() throws Exception {
+        for (String path : List.of("/", "/status", "/metrics", "/dashboard")) {
+            assertThat(get(cluster.port, path, "Bearer " + OPS, false).statusCode()).as(path).isEqualTo(200);
+            assertThat(get(cluster.port, path, basic(OPS), false).statusCode()).as(path).isEqualTo(200);
+            assertThat(get(cluster.port, path, basic(ADMIN), false).statusCode()).as(path).isEqualTo(200);
+        }
+        assertThat(get(cluster.port, "/status", basic(OPS), false).body()).contains("\"pending_restart\":[]");
+    }
+
+    @Test
+    void opsEndpoints_keyWithoutOps_403() throws Exception {
+        for (String path : List.of("/", "/status", "/metrics", "/dashboard")) {
+            assertThat(get(cluster.port, path, "Bearer " + ACME, false).statusCode()).as(path).isEqualTo(403);
+        }
+    }
+
+    @Test
+    void opsOnlyKey_onTenantEndpoints_403AndBasicNotAcceptedThere() throws Exception {
+        assertThat(count(OPS, "ops-tenant").statusCode()).isEqualTo(403);
+        assertThat(post(OPS, items("ops-tenant", List.of("o1"))).statusCode()).isEqualTo(403);
+        HttpResponse<String> basicPost = Cluster.send(HttpRequest.newBuilder(URI.create("http://localhost:" + cluster.port + "/items"))
+                .header("Authorization", basic(ADMIN)).POST(HttpRequest.BodyPublishers.ofString(items("ops-tenant", List.of("o2"))))
+                .build());
+        assertThat(basicPost.statusCode()).as("a browser's cached Basic credentials never add items").isEqualTo(401);
+        assertThat(adminCount("ops-tenant")).isZero();
+    }
+
+    @Test
+    void health_withoutKey_answersOnlyWhetherSettled() throws Exception {
+        HttpResponse<String> r = get(cluster.port, "/health", null, false);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).matches("\\{\"status\":\"ok\",\"settled\":(true|false)}");
+    }
+
+    @Test
+    void workerOpsEndpoints_needAnOpsKeyOrTheClusterSecret() throws Exception {
+        int worker = cluster.workerPorts.get(0);
+        for (String path : List.of("/", "/metrics")) {
+            HttpResponse<String> none = get(worker, path, null, false);
+
+            assertThat(none.statusCode()).as(path).isEqualTo(401);
+            assertThat(none.headers().firstValue("WWW-Authenticate")).as(path).hasValue("Basic realm=\"CountApp\"");
+            assertThat(get(worker, path, "Bearer " + ACME, false).statusCode()).as(path).isEqualTo(403);
+            assertThat(get(worker, path, "Bearer " + OPS, false).statusCode()).as(path).isEqualTo(200);
+            assertThat(get(worker, path, basic(OPS), false).statusCode()).as(path).isEqualTo(200);
+            assertThat(get(worker, path, null, true).statusCode()).as(path).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void liveConfigReload_keysCommentedOutOrAuthRemoved_refusedAndRequestsStillNeedAKey() throws Exception {
+        Path otherDir = Files.createDirectories(dir.resolve("auth-off"));
+        try (Cluster other = Cluster.start(otherDir, 1, auth(true), Cluster.Options.defaults().opsKey(ADMIN).configCheck("0.5"))) {
+            Path file = other.dir.resolve("config.yaml");
+            String config = Files.readString(file);
+            int worker = other.workerPorts.get(0);
+
+            // Commenting out the keys block leaves a bare "auth:": refused, not read as "auth off".
+            Files.writeString(file, config.replace(auth(true), "auth:\n" + auth(true).substring("auth:\n".length())
+                    .replaceAll("(?m)^", "#")));
+            Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> other.get("/status").body()
+                    .contains("auth: has no keys; to turn authentication off, remove the auth key entirely"));
+            assertThat(postOn(other.port, null).statusCode()).isEqualTo(401);
+            assertThat(postOn(worker, null).statusCode()).isEqualTo(401);
+            assertThat(postOn(other.port, ADMIN).statusCode()).as("the keys in force still work").isEqualTo(200);
+
+            // Removing auth entirely would switch it off: that takes a restart.
+            Files.writeString(file, config.replace(auth(true), ""));
+            Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> other.get("/status").body()
+                    .contains("auth: switching authentication off takes a restart"));
+            Path workerLog = other.dir.resolve("logs/" + worker + ".log");
+            Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> Files.readString(workerLog)
+                    .contains("auth: switching authentication off takes a restart"));
+            assertThat(postOn(other.port, null).statusCode()).isEqualTo(401);
+            assertThat(postOn(worker, null).statusCode()).as("the worker's own reload keeps auth on too").isEqualTo(401);
+            assertThat(get(other.port, "/status", null, false).statusCode()).isEqualTo(401);
+
+            // A worker respawned meanwhile refuses the file rather than come up without auth.
+            long pid = other.workerPid(worker);
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(workerLog)
+                    .contains("countapp worker: invalid config"));
+            assertThat(openPost(worker)).as("never an open worker").isFalse();
+            Files.writeString(file, config);
+            other.awaitSettled(1);
+            assertThat(postOn(worker, null).statusCode()).isEqualTo(401);
+        }
+    }
+
+    /** Whether the port takes a POST without a key (false when nothing listens). */
+    private static boolean openPost(int port) {
+        try {
+            return postOn(port, null).statusCode() == 200;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    static HttpResponse<String> postOn(int port, String key) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/items"))
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(items("acme", List.of("p1"))));
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        return Cluster.send(b.build());
+    }
+
+    @Test
     void liveConfigReload_revokesKey() throws Exception {
         Path otherDir = Files.createDirectories(dir.resolve("revoke"));
-        try (Cluster other = Cluster.start(otherDir, 1, LIMITS + auth(true))) {
+        try (Cluster other = Cluster.start(otherDir, 1, LIMITS + auth(true),
+                Cluster.Options.defaults().opsKey(ADMIN).configCheck("0.5"))) {
             assertThat(countOn(other, ACME, "acme").statusCode()).isEqualTo(200);
-            String config = Files.readString(other.dir.resolve("config.yaml"))
-                    .replace("config_check: 5", "config_check: 0.5");
-            Files.writeString(other.dir.resolve("config.yaml"), config);
-            Thread.sleep(5500); // the first re-read uses the initial 5 s interval
+            String config = Files.readString(other.dir.resolve("config.yaml"));
 
             Files.writeString(other.dir.resolve("config.yaml"), config.replace(auth(true), auth(false)));
 

@@ -116,6 +116,20 @@ class ClusterStatusTest {
     }
 
     @Test
+    void toJson_startOnlyKeysChangedOnDisk_listedAsPendingRestartByNameOnly() {
+        ConfigStatus edited = new ConfigStatus(config().config(), 4, NOW.minusSeconds(60), NOW.minusSeconds(2), null,
+                List.of("database", "partitions"));
+        ClusterStatus s = new ClusterStatus(NOW, 42, 90_000, List.of(), new ArrayList<>(), edited, 0, 0, 0, java.util.Map.of());
+
+        JsonObject config = new JsonObject(s.toJson()).getJsonObject("config");
+
+        assertThat(config.getJsonArray("pending_restart")).containsExactly("database", "partitions");
+        assertThat(config.getJsonObject("settings").getString("database")).as("the value in force").isEqualTo("db");
+        assertThat(new JsonObject(status(List.of(), (String) null).toJson()).getJsonObject("config")
+                .getJsonArray("pending_restart")).isEmpty();
+    }
+
+    @Test
     void workerStateOf_retiringWinsThenLiveThenStarting() {
         assertThat(WorkerState.of(true, true, false)).isEqualTo(WorkerState.RETIRING);
         assertThat(WorkerState.of(true, false, true)).isEqualTo(WorkerState.LIVE);

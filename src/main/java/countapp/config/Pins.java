@@ -1,0 +1,87 @@
+package countapp.config;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The values of the keys a process reads only when it starts: {@code database}, {@code partitions} and
+ * {@code listen}. A reload keeps them, and a coordinator hands its own to every worker it spawns, so a
+ * worker respawned after the file was edited opens the same data as the others, never the edited folder.
+ *
+ * <p>With Redis, what is fixed is where the data lives (the nodes, TLS); {@code redis_password},
+ * {@code redis_wait_replicas} and {@code redis_timeout} follow the file whenever it still names a Redis
+ * database, and apply to workers started after the change.
+ *
+ * @param database the embedded database folder in force, or null with Redis
+ * @param redis the Redis settings in force, or null with the embedded database
+ * @param partitions {@code partitions} in force
+ * @param listen the coordinator's port in force, or 0 in a spawned worker, which has no say in it
+ */
+public record Pins(Path database, RedisConfig redis, int partitions, int listen) {
+    /** Keys read only at start, as named in the file. */
+    public static final List<String> KEYS = List.of("database", "partitions", "listen");
+
+    public Pins {
+        if ((database == null) == (redis == null)) {
+            throw new IllegalArgumentException("exactly one of database folder and redis must be set");
+        }
+    }
+
+    /** The values in force in {@code config}. */
+    public static Pins of(Config config) {
+        return new Pins(config.database(), config.redis(), config.partitions(), config.listen());
+    }
+
+    /**
+     * A spawned worker's pins, from the options its coordinator passed: {@code database} as shown by
+     * {@link Config#databaseName()} (a folder, or a Redis URL without the password).
+     */
+    public static Pins forWorker(String database, int partitions, int redisWaitReplicas, Duration redisTimeout,
+            String redisPassword) throws ConfigException {
+        if (partitions < 1 || partitions > 4096) {
+            throw new ConfigException("--partitions must be from 1 to 4096");
+        }
+        if (RedisUrl.isRedis(database)) {
+            try {
+                return new Pins(null, new RedisConfig(RedisUrl.nodes(database), database.startsWith(RedisUrl.TLS_SCHEME),
+                        redisPassword, redisWaitReplicas, redisTimeout), partitions, 0);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--database: " + e.getMessage());
+            }
+        }
+        try {
+            return new Pins(Path.of(database).toAbsolutePath().normalize(), null, partitions, 0);
+        } catch (InvalidPathException e) {
+            throw new ConfigException("--database: not a valid folder path");
+        }
+    }
+
+    /** The pinned keys whose value in the file differs from the value in force, in {@link #KEYS} order. */
+    List<String> changedIn(Path fileDatabase, RedisConfig fileRedis, int filePartitions, int fileListen) {
+        List<String> changed = new ArrayList<>();
+        boolean sameDatabase = database != null ? database.equals(fileDatabase)
+                : fileRedis != null && redis.nodes().equals(fileRedis.nodes()) && redis.tls() == fileRedis.tls();
+        if (!sameDatabase) {
+            changed.add("database");
+        }
+        if (partitions != filePartitions) {
+            changed.add("partitions");
+        }
+        if (listen > 0 && listen != fileListen) {
+            changed.add("listen");
+        }
+        return changed;
+    }
+
+    /** The Redis settings to use: these servers, with the file's password and limits when it names Redis too. */
+    RedisConfig redisWith(RedisConfig fileRedis) {
+        if (redis == null || fileRedis == null) {
+            return redis;
+        }
+        return new RedisConfig(redis.nodes(), redis.tls(), fileRedis.password(), fileRedis.waitReplicas(),
+                fileRedis.timeout());
+    }
+}
