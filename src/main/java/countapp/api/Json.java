@@ -127,6 +127,29 @@ public final class Json {
         });
     }
 
+    /**
+     * Reads an object of strings, e.g. {@code "blocked":{"3":"the disk is full"}}, from a small, trusted JSON
+     * object; an empty map when the field is missing.
+     */
+    public static Map<String, String> stringMapField(byte[] json, String field) {
+        try {
+            return readField(json, field, "object", p -> {
+                if (p.currentToken() != JsonToken.START_OBJECT) {
+                    return null;
+                }
+                Map<String, String> m = new LinkedHashMap<>();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = p.currentName();
+                    p.nextToken();
+                    m.put(key, p.getValueAsString());
+                }
+                return m;
+            });
+        } catch (IllegalArgumentException e) {
+            return Map.of();
+        }
+    }
+
     /** Reads a value with {@code reader}, the parser on the value of the first {@code field}; null = not found. */
     private static <T> T readField(byte[] json, String field, String kind, ValueReader<T> reader) {
         try (JsonParser p = FACTORY.createParser(json)) {

@@ -50,6 +50,6 @@ final class StatusReport {
         return new WorkerStatus(w.url(), w.endpoint.local(), WorkerState.of(live, w.retiring, w.starting()),
                 pid < 0 ? null : pid, live && started > 0 ? Math.max(0, now - started) : null, new TreeSet<>(w.owned),
                 lastCheck == 0 ? null : Instant.ofEpochMilli(lastCheck), w.lastCheckOk, w.lastError,
-                w.meters.spawnCount());
+                w.meters.spawnCount(), w.writeBlocked);
     }
 }

@@ -301,6 +301,16 @@ final class Supervisor {
         w.reportedPid = WorkerClient.longField(reply, "pid", -1);
         long uptime = WorkerClient.longField(reply, "uptime_ms", -1);
         w.startedAtMillis = uptime < 0 ? 0 : now - uptime;
+        java.util.Map<String, String> blocked = countapp.api.Json.stringMapField(reply.body(), "blocked");
+        if (!blocked.equals(w.writeBlocked)) {
+            if (!blocked.isEmpty()) {
+                LOG.warn("⚠️  {} refuses writes to partitions {}: {}", Console.red("worker " + w.url()),
+                        blocked.keySet(), blocked.values().iterator().next());
+            } else {
+                LOG.info("worker {} takes writes again", w.url());
+            }
+            w.writeBlocked = java.util.Map.copyOf(blocked);
+        }
         if (w.pushing == null) {
             w.owned = WorkerClient.partitions(reply);
         }

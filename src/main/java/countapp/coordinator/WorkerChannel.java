@@ -47,6 +47,7 @@ final class WorkerChannel {
     private final NetClient net;
     private final ClusterSecret secret;
     private final Runnable onIdle;
+    private final long timeoutMs;
     private final ArrayDeque<Op> queue = new ArrayDeque<>();
     private final Map<Integer, Sent> inFlight = new HashMap<>();
     private final RequestWriter writer = new RequestWriter();
@@ -61,6 +62,12 @@ final class WorkerChannel {
     private record Sent(List<Op> ops, long timer) {}
 
     WorkerChannel(WorkerHandle worker, Context context, NetClient net, ClusterSecret secret, Runnable onIdle) {
+        this(worker, context, net, secret, onIdle, TIMEOUT_MS);
+    }
+
+    WorkerChannel(WorkerHandle worker, Context context, NetClient net, ClusterSecret secret, Runnable onIdle,
+            long timeoutMs) {
+        this.timeoutMs = timeoutMs;
         this.worker = worker;
         this.context = context;
         this.net = net;
@@ -119,7 +126,7 @@ final class WorkerChannel {
             }
             ops.add(op);
         }
-        long timer = context.owner().setTimer(TIMEOUT_MS, t -> timedOut(id));
+        long timer = context.owner().setTimer(timeoutMs, t -> timedOut(id));
         inFlight.put(id, new Sent(ops, timer));
         socket.write(writer.finish());
     }
@@ -170,7 +177,7 @@ final class WorkerChannel {
     private void timedOut(int id) {
         Sent sent = inFlight.remove(id);
         if (sent != null) {
-            fail(sent.ops, unavailable("did not answer within " + TIMEOUT_MS + " ms"));
+            fail(sent.ops, unavailable("did not answer within " + timeoutMs + " ms"));
             broken("a frame went unanswered"); // the connection is suspect: start afresh
         }
     }

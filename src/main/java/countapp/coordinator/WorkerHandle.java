@@ -18,6 +18,8 @@ final class WorkerHandle {
     volatile boolean live;
     /** Partitions the worker last confirmed it owns (empty once its process is gone). */
     volatile Set<Integer> owned = Set.of();
+    /** Its partitions that refuse writes (a full disk), with why, from its last health answer. */
+    volatile java.util.Map<String, String> writeBlocked = java.util.Map.of();
     /** Removed from the config: its partitions move away, then it is stopped. */
     volatile boolean retiring;
     volatile long lastHealthyMillis;

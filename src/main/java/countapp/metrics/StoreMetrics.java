@@ -65,7 +65,10 @@ public final class StoreMetrics implements StoreListener {
                         .description("RocksDB's estimate of the keys in the partition (items plus one per tenant)")
                         .tag("partition", tag).strongReference(true).register(registry),
                 Gauge.builder("countapp.store.sst", stats, PartitionStats::sstBytes).baseUnit("bytes")
-                        .description("size of the partition's SST files")
+                        .description("size of the partition's files on disk")
+                        .tag("partition", tag).strongReference(true).register(registry),
+                Gauge.builder("countapp.store.write.blocked", stats, s -> s.writeBlocked() == null ? 0 : 1)
+                        .description("1 while the partition refuses writes (its disk is full), else 0")
                         .tag("partition", tag).strongReference(true).register(registry));
         open.put(partition, new Registered(stats, gauges));
         opens.increment();

@@ -53,6 +53,17 @@ public record ClusterStatus(Instant time, long pid, long uptimeMillis, List<Work
         return true;
     }
 
+    /** Why partition {@code p} refuses writes (as its owner reports it), or null while it takes them. */
+    public String writeBlocked(int p) {
+        for (WorkerStatus w : workers) {
+            String why = w.writeBlocked().get(Integer.toString(p));
+            if (why != null) {
+                return why;
+            }
+        }
+        return null;
+    }
+
     public Totals totals() {
         int[] byState = new int[WorkerState.values().length];
         for (WorkerStatus w : workers) {
@@ -87,6 +98,7 @@ public record ClusterStatus(Instant time, long pid, long uptimeMillis, List<Work
             row.put("partition", p);
             row.put("owner", owners.get(p));
             row.put("confirmed", confirmed(p));
+            row.put("write_blocked", writeBlocked(p));
             table.add(row);
         }
         Totals t = totals();
@@ -98,6 +110,11 @@ public record ClusterStatus(Instant time, long pid, long uptimeMillis, List<Work
         totals.put("retiring", t.retiring());
         totals.put("partitions", t.partitions());
         totals.put("partitions_confirmed", t.partitionsConfirmed());
+        int blocked = 0;
+        for (int p = 0; p < owners.size(); p++) {
+            blocked += writeBlocked(p) != null ? 1 : 0;
+        }
+        totals.put("partitions_write_blocked", blocked);
         totals.put("items_received", t.itemsReceived());
         totals.put("items_added", t.itemsAdded());
         totals.put("forward_retries", t.forwardRetries());

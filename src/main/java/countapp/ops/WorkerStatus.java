@@ -20,13 +20,15 @@ import java.util.TreeSet;
  * @param lastHealthCheckOk whether that check succeeded
  * @param lastError why the last failed check failed, or null
  * @param spawns how many times the coordinator started its process
+ * @param writeBlocked its partitions that refuse writes now (a full disk), with why
  */
 public record WorkerStatus(String url, boolean spawned, WorkerState state, Long pid, Long uptimeMillis,
         SortedSet<Integer> partitions, Instant lastHealthCheck, boolean lastHealthCheckOk, String lastError,
-        long spawns) {
+        long spawns, Map<String, String> writeBlocked) {
 
     public WorkerStatus {
         partitions = new TreeSet<>(partitions);
+        writeBlocked = Map.copyOf(writeBlocked);
     }
 
     Map<String, Object> toJson(Instant now) {
@@ -45,6 +47,7 @@ public record WorkerStatus(String url, boolean spawned, WorkerState state, Long 
         m.put("last_health_check_ok", lastHealthCheckOk);
         m.put("last_error", lastError);
         m.put("spawns", spawns);
+        m.put("write_blocked", new java.util.TreeMap<>(writeBlocked));
         return m;
     }
 }

@@ -5,9 +5,14 @@ package countapp.store;
  * Reading them never touches the database, so it is safe from any thread, even after a close.
  */
 public interface PartitionStats {
-    /** RocksDB's {@code rocksdb.estimate-num-keys}: items plus one count key per tenant, approximately. */
+    /** Pairs stored (the log store: exact; RocksDB: its key estimate, items plus one per tenant). */
     long estimatedKeys();
 
-    /** RocksDB's {@code rocksdb.total-sst-files-size} in bytes. */
+    /** Bytes of the partition's files on disk (RocksDB: its SST files; the log store: its log segments). */
     long sstBytes();
+
+    /** Why the partition refuses writes now (a full disk), or null while it takes them. */
+    default String writeBlocked() {
+        return null;
+    }
 }

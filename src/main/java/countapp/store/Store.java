@@ -36,6 +36,11 @@ public interface Store extends AutoCloseable {
         return java.util.concurrent.CompletableFuture.completedFuture(null);
     }
 
+    /** Open partitions that refuse writes now (a full disk), with why; empty for backends without such a state. */
+    default java.util.Map<Integer, String> blockedPartitions() {
+        return java.util.Map.of();
+    }
+
     /** Closes every partition still open (draining and persisting each), then the shared resources. */
     @Override
     void close();

@@ -159,6 +159,11 @@ public final class Worker {
         return config;
     }
 
+    /** Partitions of this worker that refuse writes now (a full disk), with why. */
+    java.util.Map<Integer, String> blockedPartitions() {
+        return store.blockedPartitions();
+    }
+
     ClusterSecret secret() {
         return secret;
     }

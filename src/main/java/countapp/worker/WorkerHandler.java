@@ -170,9 +170,11 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
     }
 
     private void health(HttpServerRequest req) {
+        java.util.Map<String, Object> blocked = new java.util.TreeMap<>();
+        worker.blockedPartitions().forEach((p, why) -> blocked.put(Integer.toString(p), why));
         Http.json(req.response(), 200, "{\"status\":\"ok\",\"port\":" + worker.port() + ",\"pid\":"
-                + ProcessHandle.current().pid() + ",\"uptime_ms\":" + worker.uptimeMillis() + ","
-                + PartitionList.toJson(table.owned()).substring(1));
+                + ProcessHandle.current().pid() + ",\"uptime_ms\":" + worker.uptimeMillis() + ",\"blocked\":"
+                + Json.write(blocked) + "," + PartitionList.toJson(table.owned()).substring(1));
     }
 
     /** {@code POST /items}, sent by a client directly (the coordinator uses the channel). */

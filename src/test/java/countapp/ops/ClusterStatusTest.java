@@ -24,7 +24,7 @@ class ClusterStatusTest {
     private static WorkerStatus worker(String url, WorkerState state, Integer... partitions) {
         return new WorkerStatus(url, !url.equals(R), state, 100L, state == WorkerState.LIVE ? 65_000L : null,
                 new TreeSet<>(Arrays.asList(partitions)), NOW.minusMillis(300), state == WorkerState.LIVE,
-                state == WorkerState.LIVE ? null : "connection refused", 1);
+                state == WorkerState.LIVE ? null : "connection refused", 1, java.util.Map.of());
     }
 
     private static ConfigStatus config() {
@@ -142,7 +142,7 @@ class ClusterStatusTest {
     void workerStatus_partitions_copiedSorted() {
         Set<Integer> given = new java.util.HashSet<>(List.of(9, 1, 5));
 
-        WorkerStatus w = new WorkerStatus(A, true, WorkerState.LIVE, 1L, 1L, new TreeSet<>(given), null, false, null, 0);
+        WorkerStatus w = new WorkerStatus(A, true, WorkerState.LIVE, 1L, 1L, new TreeSet<>(given), null, false, null, 0, java.util.Map.of());
         given.clear();
 
         assertThat(w.partitions()).containsExactly(1, 5, 9);

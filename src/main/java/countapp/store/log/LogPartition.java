@@ -110,6 +110,11 @@ final class LogPartition implements Partition, PartitionStats {
         syncEveryWrite = sync;
     }
 
+    @Override
+    public String writeBlocked() {
+        return blockedReason();
+    }
+
     /** Why writes are refused now, or null when they are taken. */
     String blockedReason() {
         WriteBlockedException b = blocked;

@@ -293,7 +293,7 @@ public final class LogStore implements Store {
         }
     }
 
-    /** Partitions that refuse writes now, with why: for the health answer and the metrics. */
+    @Override
     public Map<Integer, String> blockedPartitions() {
         Map<Integer, String> blocked = new java.util.TreeMap<>();
         open.forEach((id, p) -> {
