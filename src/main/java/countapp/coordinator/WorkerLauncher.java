@@ -19,6 +19,8 @@ import java.util.List;
  * auth on, it refuses a file without auth rather than come up open.
  */
 final class WorkerLauncher {
+    /** Environment variable of the coordinator with extra JVM options for the workers it spawns. */
+    static final String WORKER_JAVA_OPTS = "COUNTAPP_WORKER_JAVA_OPTS";
     private final Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     private final String classPath = absoluteClassPath();
     private final ClusterSecret secret;
@@ -33,8 +35,14 @@ final class WorkerLauncher {
         List<String> command = new ArrayList<>(List.of(java.toString(),
                 "-XX:+UseSerialGC", "-Xms16m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError",
                 // An idle worker hands memory back: its idle GC (see Worker) shrinks the heap to these ratios.
-                "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30",
-                "-cp", classPath, "countapp.cli.Main", "worker",
+                "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30"));
+        // Extra JVM options for workers (a larger -Xmx for a large index, a profiler agent): after the
+        // defaults, so they win.
+        String extra = System.getenv(WORKER_JAVA_OPTS);
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-cp", classPath, "countapp.cli.Main", "worker",
                 "--port", Integer.toString(endpoint.port()),
                 "--bind", config.workerBind(),
                 "--config", config.source().toString(),

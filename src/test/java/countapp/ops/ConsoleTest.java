@@ -35,7 +35,7 @@ class ConsoleTest {
         String page = new String(readPage(), java.nio.charset.StandardCharsets.UTF_8);
 
         assertThat(new Dashboard().size()).isGreaterThan(1000);
-        assertThat(page).startsWith("<!DOCTYPE html>").contains("fetch(\"/status\"", "fetch(\"/metrics\"")
+        assertThat(page).startsWith("<!DOCTYPE html>").contains("fetch(api(\"/status\")", "fetch(api(\"/metrics\")")
                 .doesNotContain("src=\"http", "href=\"http", "@import", "<link ");
     }
 
