@@ -1,15 +1,20 @@
 -- wrk: POST /items to CountApp. See items.lua for the environment.
 package.path = debug.getinfo(1, "S").source:match("@(.*/)") .. "?.lua;" .. package.path
 local items = require("items")
-local threads = 0
+local all_threads = {}
 
 function setup(thread)
-  threads = threads + 1
-  thread:set("tid", threads)
+  all_threads[#all_threads + 1] = thread
+  thread:set("tid", #all_threads)
 end
 
 function init(args)
   items.init_thread(tid)
+  sent_snapshot = items.sent_counts()
+end
+
+function done(summary, latency, requests)
+  items.write_sent(all_threads)
 end
 
 function request()

@@ -28,6 +28,32 @@ function M.init_thread(id)
   math.randomseed(id * 7919 + 17)
 end
 
+-- Distinct ids this thread generated per tenant (globals, so done() can read them with thread:get).
+function M.sent_counts()
+  return sent
+end
+
+-- For done(): writes "<tenant> <distinct ids sent>" lines, summed over the threads, to the file named by
+-- SENT_FILE, so the benchmark can check every count afterwards (no pair counted twice, none lost).
+function M.write_sent(threads)
+  local file = os.getenv("SENT_FILE")
+  if not file then return end
+  local totals = {}
+  for _, thread in ipairs(threads) do
+    local counts = thread:get("sent_snapshot")
+    if counts then
+      for t, n in pairs(counts) do
+        totals[t] = (totals[t] or 0) + n
+      end
+    end
+  end
+  local f = io.open(file, "w")
+  for t = 0, ntenants - 1 do
+    f:write(prefix .. "-" .. t .. " " .. (totals[t] or 0) .. "\n")
+  end
+  f:close()
+end
+
 -- The next request's items: a list of {tenant, id} pairs. A duplicate re-sends an id of the same tenant,
 -- so it is the same pair (already counted), never a new one.
 function M.next_items()

@@ -2,15 +2,20 @@
 -- group; with TENANTS=1 that is one SADD per request, as Redis users would send them).
 package.path = debug.getinfo(1, "S").source:match("@(.*/)") .. "?.lua;" .. package.path
 local items = require("items")
-local threads = 0
+local all_threads = {}
 
 function setup(thread)
-  threads = threads + 1
-  thread:set("tid", threads)
+  all_threads[#all_threads + 1] = thread
+  thread:set("tid", #all_threads)
 end
 
 function init(args)
   items.init_thread(tid)
+  sent_snapshot = items.sent_counts()
+end
+
+function done(summary, latency, requests)
+  items.write_sent(all_threads)
 end
 
 function request()

@@ -6,6 +6,7 @@ import countapp.codec.ByteSource;
 import countapp.protocol.FrameSplitter;
 import countapp.protocol.ReplyWriter;
 import countapp.protocol.Request;
+import countapp.metrics.ChannelMetrics;
 import countapp.metrics.IngestMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -29,11 +30,13 @@ final class ChannelEndpoint {
     private final Worker worker;
     private final Ingest ingest;
     private final IngestMetrics metrics;
+    private final ChannelMetrics frames;
 
-    ChannelEndpoint(Worker worker, Ingest ingest, IngestMetrics metrics) {
+    ChannelEndpoint(Worker worker, Ingest ingest, IngestMetrics metrics, ChannelMetrics frames) {
         this.worker = worker;
         this.ingest = ingest;
         this.metrics = metrics;
+        this.frames = frames;
     }
 
     /** Takes over an authorised upgrade request: answers 101 and serves frames until the connection closes. */
@@ -62,6 +65,7 @@ final class ChannelEndpoint {
             return;
         }
         int n = request.operations();
+        frames.frame(n);
         @SuppressWarnings({"unchecked", "rawtypes"})
         CompletableFuture<Long>[] results = new CompletableFuture[n];
         worker.requestStarted();

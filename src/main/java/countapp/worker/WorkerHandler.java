@@ -44,7 +44,8 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
         this.worker = worker;
         this.table = table;
         this.ingest = new Ingest(table);
-        this.channel = new ChannelEndpoint(worker, ingest, ingestMetrics);
+        this.channel = new ChannelEndpoint(worker, ingest, ingestMetrics,
+                new countapp.metrics.ChannelMetrics(metrics.registry()));
         this.metrics = metrics;
         this.ingestMetrics = ingestMetrics;
     }

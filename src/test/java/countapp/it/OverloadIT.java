@@ -128,9 +128,14 @@ class OverloadIT {
                     "--rate", Double.toString(3 * capacity), "--allow-refused", "--connections", "256");
 
             assertThat((Long) over.get("refused")).as("requests shed at 3x capacity").isPositive();
-            // Quickly: well before the 30-s deadline a queued request would meet, and faster than the
-            // admitted ones. (Absolute times on a 2-core machine shared with the generator are loose.)
-            assertThat((Double) over.get("refused_p99_ms")).as("time to refuse, p99").isLessThan(5000);
+            // Quickly, as the server sees it: a refusal is answered as soon as its headers are read, never
+            // queued. (What the client sees on a 2-core machine shared with the load generator also holds
+            // the generator's own lag, so it is checked loosely: faster than the admitted requests.)
+            Scrape s = Scrape.of(cluster.port);
+            double refusals = s.sum("countapp_http_server_requests_seconds_count", "endpoint", "/items", "status", "503");
+            double within5ms = s.sum("countapp_http_server_requests_seconds_bucket", "endpoint", "/items", "status", "503",
+                    "le", "0.005");
+            assertThat(within5ms / refusals).as("share of refusals answered within 5 ms of arriving").isGreaterThan(0.99);
             assertThat((Double) over.get("refused_p50_ms")).as("time to refuse, p50, against the admitted p50")
                     .isLessThan(latencyP50(dir.resolve("over.json")));
             assertThat((Double) over.get("requests_per_second")).as("admitted requests still complete")
