@@ -57,11 +57,23 @@ final class Forwarder {
             partitionOf[i] = table.partitionOf(batch.tenant(i));
             all[i] = i;
         }
+        if (n == 0) {
+            return Future.succeededFuture(0L);
+        }
         return add(batch, partitionOf, all, n, System.nanoTime() + timeout.toNanos(), FIRST_BACKOFF_MS);
     }
 
     private Future<Long> add(ItemBatch batch, int[] partitionOf, int[] indices, int count, long deadline, long backoff) {
         Routing table = routing.get();
+        WorkerHandle only = table.owner(partitionOf[indices[0]]);
+        boolean oneOwner = true;
+        for (int i = 1; i < count && oneOwner; i++) {
+            oneOwner = table.owner(partitionOf[indices[i]]) == only;
+        }
+        if (oneOwner) { // the common case (a single item, or one tenant's items): no grouping needed
+            return sendItems(only, batch, indices).recover(failure -> retry(Op.ADD, failure, deadline, backoff,
+                    () -> add(batch, partitionOf, indices, count, deadline, Math.min(MAX_BACKOFF_MS, backoff * 2))));
+        }
         Map<WorkerHandle, int[]> groups = new IdentityHashMap<>();
         Map<WorkerHandle, Integer> sizes = new IdentityHashMap<>();
         for (int i = 0; i < count; i++) {

@@ -37,7 +37,7 @@ import java.util.Map;
  * <p>Confined to its event loop: every field is touched on {@link #context} only.
  */
 final class WorkerChannel {
-    static final int MAX_IN_FLIGHT = 2;
+    static final int MAX_IN_FLIGHT = 1;
     static final int MAX_FRAME_BYTES = 4 << 20;
     static final long TIMEOUT_MS = 5_000;
     private static final long HANDSHAKE_TIMEOUT_MS = 2_000;

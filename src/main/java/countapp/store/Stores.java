@@ -19,6 +19,14 @@ public final class Stores {
 
     /** As {@link #open(Config)}, reporting the embedded store's sizes and fsyncs to {@code listener}. */
     public static Store open(Config config, StoreListener listener) {
+        return open(config, listener, null);
+    }
+
+    /**
+     * As {@link #open(Config, StoreListener)}, running the log store's writes on {@code loop} (the worker's
+     * event loop), or on the store's own threads when it is null.
+     */
+    public static Store open(Config config, StoreListener listener, countapp.store.log.WriteLoop loop) {
         if (config.redis() != null) {
             return RedisStore.connect(config.redis(), config.partitions());
         }
@@ -28,8 +36,11 @@ public final class Stores {
             return new RocksStore(config.database(), meta.partitions(), StoreOptions.defaults(config.workerPersist()),
                     listener);
         }
-        return new LogStore(config.database(), meta.partitions(), meta.hashKey0(), meta.hashKey1(),
-                config.workerPersist(), listener);
+        return loop == null
+                ? new LogStore(config.database(), meta.partitions(), meta.hashKey0(), meta.hashKey1(),
+                        config.workerPersist(), listener)
+                : new LogStore(config.database(), meta.partitions(), meta.hashKey0(), meta.hashKey1(),
+                        config.workerPersist(), listener, loop);
     }
 
     /** The database's partition count, for routing; creates the database if there is none yet. */

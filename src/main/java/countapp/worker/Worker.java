@@ -80,9 +80,12 @@ public final class Worker {
         this.options = options;
         this.config = options.config();
         this.secret = secretOf(config);
-        this.store = Stores.open(config, new StoreMetrics(metrics.registry()));
+        // One event loop: it serves the network and is every partition's writer, so a frame's adds are
+        // stored where they were read, with no thread hand-off (see LogStore). Hosts with more cores run
+        // more workers.
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+        this.store = Stores.open(config, new StoreMetrics(metrics.registry()), new EventLoopWriter(vertx));
         this.table = new PartitionTable(store, store.partitions(), OPEN_TIMEOUT);
-        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     }
 
     /** The coordinator hands spawned workers their secret in the environment; others read the config. */
@@ -113,7 +116,7 @@ public final class Worker {
         Supplier<Limits> limits = () -> config.limits();
         ConnectionGuard guard = new ConnectionGuard(vertx, limits);
         try {
-            vertx.deployVerticle(() -> new HttpVerticle(options.bind(), options.port(), limits, guard, handler), new DeploymentOptions().setInstances(2))
+            vertx.deployVerticle(() -> new HttpVerticle(options.bind(), options.port(), limits, guard, handler), new DeploymentOptions().setInstances(1))
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             closeResources();

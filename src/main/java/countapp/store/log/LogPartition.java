@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * One open partition of the log store: its {@link SegmentedLog}, its {@link PairIndex} and its tenants'
  * counts.
  *
- * <p>Threads: adds and the close run on the partition's {@link Writer}, the only thread that touches the
- * index and appends to the log. A count is a read of a volatile field from any thread: the writer raises a
+ * <p>Threads: adds and the close run on the partition's {@link WriteLoop}, the only thread that touches
+ * the index and appends to the log; a loop turn's adds are written as one frame (see {@link Committer}).
+ * A count is a read of a volatile field from any thread: the writer raises a
  * tenant's count only after the frame holding its new pairs is written, and before it completes the add,
  * so a count read after an acknowledged add includes it and never counts a pair that is not stored.
  * Id scans read the log files on the store's scan executor, up to the end the log had when they started.
@@ -64,7 +65,7 @@ final class LogPartition implements Partition, PartitionStats {
     private final PairIndex index;
     private final Map<String, Tenant> tenants;
     private final FileLock lock;
-    private final Writer writer;
+    private final Committer committer;
     private final SipHash hash;
     private final LongSupplier nanoTime;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -73,21 +74,29 @@ final class LogPartition implements Partition, PartitionStats {
     /** Why writes are refused now, or null; and when a write may next try. */
     private volatile WriteBlockedException blocked;
     private volatile long recheckAt;
-    /** Writer-only scratch space, reused for every group. */
+    /** The group being gathered for the next commit, and scratch space; loop thread only, reused. */
+    private final List<Add> groupAdds = new ArrayList<>();
+    private final List<Tenant> groupTenants = new ArrayList<>();
+    private final Map<String, Integer> groupTenantIndex = new HashMap<>();
     private final ByteSink head = new ByteSink(256);
     private final ByteSink records = new ByteSink(256);
     private final ByteSink key = new ByteSink(256);
     private final long[] h = new long[2];
+    private long[] undo = new long[64];
+    private int undone;
+    private int recordCount;
+    /** Whether this partition is on its committer's list for the current turn; loop thread only. */
+    boolean pendingCommit;
 
     LogPartition(int id, LogStore store, SegmentedLog log, PairIndex index, Map<String, Tenant> tenants, FileLock lock,
-            Writer writer, SipHash hash, boolean syncEveryWrite, LongSupplier nanoTime) {
+            Committer committer, SipHash hash, boolean syncEveryWrite, LongSupplier nanoTime) {
         this.id = id;
         this.store = store;
         this.log = log;
         this.index = index;
         this.tenants = new ConcurrentHashMap<>(tenants);
         this.lock = lock;
-        this.writer = writer;
+        this.committer = committer;
         this.hash = hash;
         this.syncEveryWrite = syncEveryWrite;
         this.nanoTime = nanoTime;
@@ -135,7 +144,7 @@ final class LogPartition implements Partition, PartitionStats {
             recheckAt = now + RECHECK_NANOS; // this one write finds out; the others keep being refused
         }
         Add add = new Add(this, batch, indices, count);
-        writer.submit(add);
+        committer.submit(add);
         return add.result;
     }
 
@@ -194,104 +203,118 @@ final class LogPartition implements Partition, PartitionStats {
         synchronized (this) {
             if (state == State.OPEN) {
                 state = State.CLOSING;
-                writer.submitAlways(new Close(this));
+                committer.afterCommit(this::finish);
             }
         }
         return closed;
     }
 
-    /** Writes a group of adds as one frame; runs on the writer. */
-    void writeAdds(List<Add> adds) {
+    /**
+     * Applies an add to the pending group on the loop: new pairs enter the index at once (so a pair sent
+     * twice in one turn is new once) and their records join the group's frame. False when the add was
+     * failed instead (the partition is closed).
+     */
+    boolean append(Add add) {
         if (state == State.CLOSED) {
-            adds.forEach(a -> a.fail(new PartitionClosedException(id)));
+            add.fail(new PartitionClosedException(id));
+            return false;
+        }
+        ItemBatch batch = add.batch;
+        Tenant t = null;
+        int ti = -1;
+        for (int k = 0; k < add.count; k++) {
+            int i = add.indices[k];
+            String tenant = batch.tenant(i);
+            if (t == null || !t.name.equals(tenant)) {
+                t = tenant(tenant);
+                Integer known = groupTenantIndex.get(tenant);
+                if (known == null) {
+                    known = groupTenants.size();
+                    groupTenantIndex.put(tenant, known);
+                    groupTenants.add(t);
+                }
+                ti = known;
+            }
+            key.reset();
+            key.putBytes(t.prefix, 0, t.prefix.length);
+            int idLength = key.putUtf8(batch.id(i));
+            hash.hash128(key.array(), key.length(), h);
+            if (index.add(h[0], h[1])) {
+                if (undone + 2 > undo.length) {
+                    undo = java.util.Arrays.copyOf(undo, undo.length * 2);
+                }
+                undo[undone++] = h[0];
+                undo[undone++] = h[1];
+                records.putVarint(ti);
+                records.putVarint(idLength);
+                records.putBytes(key.array(), t.prefix.length, idLength);
+                recordCount++;
+                t.pendingAdded++;
+                add.added++;
+            }
+        }
+        groupAdds.add(add);
+        return true;
+    }
+
+    /**
+     * Writes the pending group as one frame, then raises the counts and completes its adds; on a failed write
+     * takes the group's pairs out of the index again and fails its adds. Runs on the loop.
+     */
+    void commit() {
+        if (groupAdds.isEmpty()) {
             return;
         }
-        head.reset();
-        records.reset();
-        head.setLength(Frames.HEADER);
-        head.put(Frames.ADD);
-        Map<String, Integer> tenantIndex = new HashMap<>();
-        List<Tenant> touched = new ArrayList<>();
-        List<String> tenantOrder = new ArrayList<>();
-        long[] undo = new long[64];
-        int undone = 0;
-        int recordCount = 0;
-        for (Add add : adds) {
-            ItemBatch batch = add.batch;
-            Tenant t = null;
-            int ti = -1;
-            for (int k = 0; k < add.count; k++) {
-                int i = add.indices[k];
-                String tenant = batch.tenant(i);
-                if (t == null || !t.name.equals(tenant)) {
-                    t = tenant(tenant);
-                    Integer known = tenantIndex.get(tenant);
-                    if (known == null) {
-                        known = tenantOrder.size();
-                        tenantIndex.put(tenant, known);
-                        tenantOrder.add(tenant);
-                        touched.add(t);
+        try {
+            if (recordCount > 0) {
+                head.reset();
+                head.setLength(Frames.HEADER);
+                head.put(Frames.ADD);
+                head.putVarint(groupTenants.size());
+                for (Tenant t : groupTenants) {
+                    head.putBytes(t.prefix, 0, t.prefix.length); // the prefix is varint length + UTF-8
+                }
+                head.putVarint(recordCount);
+                head.putBytes(records.array(), 0, records.length());
+                Frames.seal(head, 0);
+                try {
+                    long start = System.nanoTime();
+                    log.append(head.array(), head.length());
+                    if (syncEveryWrite) {
+                        log.sync();
                     }
-                    ti = known;
-                }
-                key.reset();
-                key.putBytes(t.prefix, 0, t.prefix.length);
-                int idLength = key.putUtf8(batch.id(i));
-                hash.hash128(key.array(), key.length(), h);
-                if (index.add(h[0], h[1])) {
-                    if (undone + 2 > undo.length) {
-                        undo = java.util.Arrays.copyOf(undo, undo.length * 2);
+                    store.listener().written(System.nanoTime() - start);
+                    blocked = null;
+                } catch (IOException e) {
+                    for (int u = 0; u < undone; u += 2) {
+                        index.remove(undo[u], undo[u + 1]);
                     }
-                    undo[undone++] = h[0];
-                    undo[undone++] = h[1];
-                    records.putVarint(ti);
-                    records.putVarint(idLength);
-                    records.putBytes(key.array(), t.prefix.length, idLength);
-                    recordCount++;
-                    t.pendingAdded++;
-                    add.added++;
+                    groupTenants.forEach(t -> t.pendingAdded = 0);
+                    WriteBlockedException error = store.blocked(id, e);
+                    blocked = error;
+                    recheckAt = nanoTime.getAsLong() + RECHECK_NANOS;
+                    LOG.error("partition {}: write failed, nothing of it stored; refusing writes until it can write "
+                            + "again: {}", id, e.toString());
+                    groupAdds.forEach(a -> a.fail(error));
+                    return;
                 }
             }
-        }
-        if (recordCount > 0) {
-            head.putVarint(tenantOrder.size());
-            for (String name : tenantOrder) {
-                Tenant t = tenants.get(name);
-                head.putBytes(t.prefix, 0, t.prefix.length); // the prefix is varint length + UTF-8
-            }
-            head.putVarint(recordCount);
-            head.putBytes(records.array(), 0, records.length());
-            Frames.seal(head, 0);
-            try {
-                long start = System.nanoTime();
-                log.append(head.array(), head.length());
-                if (syncEveryWrite) {
-                    log.sync();
+            for (Tenant t : groupTenants) {
+                if (t.pendingAdded > 0) {
+                    t.count += t.pendingAdded; // volatile write, after the frame is written
+                    t.pendingAdded = 0;
                 }
-                store.listener().written(System.nanoTime() - start);
-                blocked = null;
-            } catch (IOException e) {
-                for (int u = 0; u < undone; u += 2) {
-                    index.remove(undo[u], undo[u + 1]);
-                }
-                touched.forEach(t -> t.pendingAdded = 0);
-                WriteBlockedException error = store.blocked(id, e);
-                blocked = error;
-                recheckAt = nanoTime.getAsLong() + RECHECK_NANOS;
-                LOG.error("partition {}: write failed, nothing of it stored; refusing writes until it can write again: {}",
-                        id, e.toString());
-                adds.forEach(a -> a.fail(error));
-                return;
             }
-        }
-        for (Tenant t : touched) {
-            if (t.pendingAdded > 0) {
-                t.count += t.pendingAdded; // volatile write, after the frame is written
-                t.pendingAdded = 0;
+            for (Add add : groupAdds) {
+                add.result.complete(add.added);
             }
-        }
-        for (Add add : adds) {
-            add.result.complete(add.added);
+        } finally {
+            groupAdds.clear();
+            groupTenants.clear();
+            groupTenantIndex.clear();
+            records.reset();
+            recordCount = 0;
+            undone = 0;
         }
     }
 
@@ -330,11 +353,10 @@ final class LogPartition implements Partition, PartitionStats {
         return index.memoryBytes();
     }
 
-    Writer writer() {
-        return writer;
-    }
 
-    static final class Add extends Writer.Command {
+    /** An add waiting for its group's commit. */
+    static final class Add {
+        final LogPartition partition;
         final ItemBatch batch;
         final int[] indices;
         final int count;
@@ -342,31 +364,14 @@ final class LogPartition implements Partition, PartitionStats {
         long added;
 
         Add(LogPartition partition, ItemBatch batch, int[] indices, int count) {
-            super(partition);
+            this.partition = partition;
             this.batch = batch;
             this.indices = indices;
             this.count = count;
         }
 
-        @Override
         void fail(Throwable error) {
             result.completeExceptionally(error);
-        }
-    }
-
-    private static final class Close extends Writer.Command implements Runnable {
-        Close(LogPartition partition) {
-            super(partition);
-        }
-
-        @Override
-        public void run() {
-            partition.finish();
-        }
-
-        @Override
-        void fail(Throwable error) {
-            partition.finish();
         }
     }
 }

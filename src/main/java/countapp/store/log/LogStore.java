@@ -43,13 +43,14 @@ import org.slf4j.LoggerFactory;
  * the segment files, and {@code snapshot} (index and counts as of a log position, written on a graceful
  * close so the next open reads it instead of the whole log).
  *
- * <p>Threads: a fixed pool of writers (one per core), partition p served by writer p mod pool size; one
- * syncer thread; a small executor for id scans. Opening runs on the caller's thread.
+ * <p>Threads: every partition's writes run on one {@link WriteLoop}: the worker's event loop, or else a
+ * fixed pool of the store's own loops (one per core, partition p on loop p mod pool size); adds of one loop
+ * turn are committed together (see {@link Committer}). One syncer thread fsyncs; a small executor runs id
+ * scans. Opening runs on the caller's thread.
  */
 public final class LogStore implements Store {
     private static final Logger LOG = LoggerFactory.getLogger(LogStore.class);
     static final long SEGMENT_BYTES = 64L << 20;
-    private static final int WRITER_CAPACITY = 65_536;
     /** A blocked partition tries again once the disk has this much room. */
     private static final long MIN_FREE_BYTES = 4L << 20;
 
@@ -58,7 +59,8 @@ public final class LogStore implements Store {
     private final long segmentBytes;
     private final SipHash hash;
     private final StoreListener listener;
-    private final Writer[] writers;
+    private final ThreadLoop[] ownLoops;
+    private final java.util.function.IntFunction<Committer> committerOf;
     private final ScheduledExecutorService syncer;
     private final ExecutorService scans;
     private final Map<Integer, LogPartition> open = new ConcurrentHashMap<>();
@@ -68,21 +70,41 @@ public final class LogStore implements Store {
 
     public LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval,
             StoreListener listener) {
-        this(root, partitions, hashKey0, hashKey1, persistInterval, listener, SEGMENT_BYTES);
+        this(root, partitions, hashKey0, hashKey1, persistInterval, listener, SEGMENT_BYTES, null);
+    }
+
+    /** As the other constructor, with every partition's writes run on {@code loop} (a worker's event loop). */
+    public LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval,
+            StoreListener listener, WriteLoop loop) {
+        this(root, partitions, hashKey0, hashKey1, persistInterval, listener, SEGMENT_BYTES, loop);
     }
 
     LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval, StoreListener listener,
             long segmentBytes) {
+        this(root, partitions, hashKey0, hashKey1, persistInterval, listener, segmentBytes, null);
+    }
+
+    private LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval,
+            StoreListener listener, long segmentBytes, WriteLoop loop) {
         this.segmentBytes = segmentBytes;
         this.root = root;
         this.partitions = partitions;
         this.hash = new SipHash(hashKey0, hashKey1);
         this.listener = listener;
         this.persistInterval = persistInterval;
-        int n = Math.max(1, Math.min(partitions, Runtime.getRuntime().availableProcessors()));
-        this.writers = new Writer[n];
-        for (int i = 0; i < n; i++) {
-            writers[i] = new Writer("store-writer-" + i, WRITER_CAPACITY);
+        if (loop != null) {
+            this.ownLoops = new ThreadLoop[0];
+            Committer committer = new Committer(loop);
+            this.committerOf = p -> committer;
+        } else {
+            int n = Math.max(1, Math.min(partitions, Runtime.getRuntime().availableProcessors()));
+            this.ownLoops = new ThreadLoop[n];
+            Committer[] committers = new Committer[n];
+            for (int i = 0; i < n; i++) {
+                ownLoops[i] = new ThreadLoop("store-writer-" + i);
+                committers[i] = new Committer(ownLoops[i]);
+            }
+            this.committerOf = p -> committers[p % n];
         }
         this.syncer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "log-syncer"));
         this.scans = Executors.newFixedThreadPool(2, r -> daemon(r, "id-scan"));
@@ -123,7 +145,7 @@ public final class LogStore implements Store {
             long started = System.nanoTime();
             Loaded loaded = load(dir);
             LogPartition p = new LogPartition(partition, this, loaded.log, loaded.index, loaded.tenants, lock,
-                    writers[partition % writers.length], hash, persistInterval.isZero(), System::nanoTime);
+                    committerOf.apply(partition), hash, persistInterval.isZero(), System::nanoTime);
             open.put(partition, p);
             listener.opened(partition, p);
             LOG.info("partition {} opened at {}: {} pairs of {} tenants, {} of log replayed in {} ms", partition, dir,
@@ -364,8 +386,8 @@ public final class LogStore implements Store {
         } catch (Exception e) {
             LOG.warn("partitions did not all close cleanly: {}", e.toString());
         }
-        for (Writer w : writers) {
-            w.stop();
+        for (ThreadLoop loop : ownLoops) {
+            loop.stop();
         }
         scans.shutdownNow();
     }
