@@ -1,6 +1,6 @@
 -- wrk: read counts, CountApp's GET /items/<tenant>/count or webdis' GET /SCARD/<tenant> (TARGET=webdis),
--- cycling over the 100 tenants the post scripts write.
-local prefix = os.getenv("PREFIX") or "wrk"
+-- cycling over the 100 tenants the post scripts write (COUNT_PREFIX, else PREFIX).
+local prefix = os.getenv("COUNT_PREFIX") or os.getenv("PREFIX") or "wrk"
 local webdis = os.getenv("TARGET") == "webdis"
 local n = 0
 

@@ -67,6 +67,9 @@ public final class StoreMetrics implements StoreListener {
                 Gauge.builder("countapp.store.sst", stats, PartitionStats::sstBytes).baseUnit("bytes")
                         .description("size of the partition's files on disk")
                         .tag("partition", tag).strongReference(true).register(registry),
+                Gauge.builder("countapp.store.index", stats, PartitionStats::indexBytes).baseUnit("bytes")
+                        .description("memory of the partition's index of stored pairs")
+                        .tag("partition", tag).strongReference(true).register(registry),
                 Gauge.builder("countapp.store.write.blocked", stats, s -> s.writeBlocked() == null ? 0 : 1)
                         .description("1 while the partition refuses writes (its disk is full), else 0")
                         .tag("partition", tag).strongReference(true).register(registry));

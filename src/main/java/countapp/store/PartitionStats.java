@@ -11,6 +11,11 @@ public interface PartitionStats {
     /** Bytes of the partition's files on disk (RocksDB: its SST files; the log store: its log segments). */
     long sstBytes();
 
+    /** Bytes of memory the partition keeps per stored pair in total (the log store's index); 0 when none. */
+    default long indexBytes() {
+        return 0;
+    }
+
     /** Why the partition refuses writes now (a full disk), or null while it takes them. */
     default String writeBlocked() {
         return null;

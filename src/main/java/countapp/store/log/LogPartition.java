@@ -349,7 +349,8 @@ final class LogPartition implements Partition, PartitionStats {
         closed.complete(null);
     }
 
-    long memoryBytes() {
+    @Override
+    public long indexBytes() {
         return index.memoryBytes();
     }
 
