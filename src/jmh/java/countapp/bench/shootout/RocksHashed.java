@@ -1,5 +1,6 @@
 package countapp.bench.shootout;
 
+import countapp.store.RocksStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -103,7 +104,13 @@ final class RocksHashed implements Candidate, ShootoutHooks {
     }
 
     static {
-        RocksDB.loadLibrary();
+        // RocksStore loads the JNI library from one shared copy per content hash; RocksDB.loadLibrary() would
+        // extract a 15 MB copy per process and leave it behind whenever a process dies without exiting.
+        try {
+            Class.forName(RocksStore.class.getName(), true, RocksHashed.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     private static final byte[] COUNTS = "counts".getBytes(StandardCharsets.UTF_8);

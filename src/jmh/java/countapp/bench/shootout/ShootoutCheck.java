@@ -32,6 +32,8 @@ import java.util.stream.Stream;
  */
 public final class ShootoutCheck {
     private static final String CHILD = "--child";
+    /** The folder of the candidate being checked, deleted also when a check fails. */
+    private static Path current;
 
     private ShootoutCheck() {}
 
@@ -44,6 +46,7 @@ public final class ShootoutCheck {
         List<String> names = args.length > 0 ? List.of(args) : Candidates.names();
         for (String name : names) {
             Path dir = Files.createTempDirectory("countapp-shootout-check-");
+            current = dir;
             try {
                 check(name, dir);
             } finally {
@@ -66,13 +69,21 @@ public final class ShootoutCheck {
             ref.random(c, name, 2, 5_000); // the writer's cached counts start empty
             ref.compareCounts(c, name, "after adds to the reopened store");
         }
+        // lmdbjava extracts its library per process and deletes it on exit, which a halted process never reaches.
+        Path childTemp = Files.createTempDirectory("countapp-shootout-child-");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments()); // e.g. the --add-opens lmdbjava needs
+        command.add("-Dlmdbjava.extract.dir=" + childTemp);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), ShootoutCheck.class.getName(), CHILD, name, dir.toString()));
         Process child = new ProcessBuilder(command).inheritIO().start();
-        if (!child.waitFor(5, TimeUnit.MINUTES) || child.exitValue() != 0) {
-            fail(name, "the child process did not end as expected (exit " + (child.isAlive() ? "none" : child.exitValue()) + ")");
+        boolean ended = child.waitFor(5, TimeUnit.MINUTES);
+        if (!ended) {
+            child.destroyForcibly().waitFor();
+        }
+        delete(childTemp);
+        if (!ended || child.exitValue() != 0) {
+            fail(name, "the child process did not end as expected (exit " + (ended ? child.exitValue() : "none") + ")");
         }
         ref.random(null, name, 3, 5_000); // what the child added, into the reference only
         long disk;
@@ -209,6 +220,13 @@ public final class ShootoutCheck {
 
     private static void fail(String name, String message) {
         System.out.println(name + ": FAILED: " + message);
+        try {
+            if (current != null) {
+                delete(current);
+            }
+        } catch (IOException | RuntimeException e) {
+            System.out.println("could not delete " + current + ": " + e);
+        }
         System.exit(1);
     }
 
