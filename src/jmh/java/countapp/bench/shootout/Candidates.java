@@ -20,13 +20,11 @@ public final class Candidates {
     private static final Map<String, Opener> BY_NAME = new LinkedHashMap<>();
 
     static {
-        BY_NAME.put("rocksdb-hashed", dir -> new RocksHashed(dir, RocksHashed.Tuning.BEST));
+        BY_NAME.put("rocksdb-hashed", dir -> new RocksHashed(dir, RocksHashed.BEST));
         BY_NAME.put("lmdb", dir -> new LmdbHashed(dir, true));
         // Variants kept for comparison runs (see RocksHashed.Tuning and LmdbHashed).
-        for (RocksHashed.Tuning t : RocksHashed.Tuning.values()) {
-            if (t != RocksHashed.Tuning.BEST) {
-                BY_NAME.put("rocksdb-hashed-" + t.suffix(), dir -> new RocksHashed(dir, t));
-            }
+        for (RocksHashed.Tuning t : RocksHashed.Tuning.VARIANTS) {
+            BY_NAME.put("rocksdb-hashed-" + t.suffix(), dir -> new RocksHashed(dir, t));
         }
         BY_NAME.put("lmdb-nowritemap", dir -> new LmdbHashed(dir, false));
     }

@@ -30,6 +30,8 @@ import org.rocksdb.LRUCache;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.Statistics;
+import org.rocksdb.TickerType;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteBufferManager;
 import org.rocksdb.WriteOptions;
@@ -50,58 +52,98 @@ import org.rocksdb.WriteOptions;
  */
 final class RocksHashed implements Candidate, ShootoutHooks {
     /**
-     * Option sets. {@code PROJECT} is what {@code countapp.store.RocksStore} uses today: whole-key bloom
+     * An option set. {@link #PROJECT} is what {@code countapp.store.RocksStore} uses today: whole-key bloom
      * filters (10 bits per key) cached with the index blocks, 16 KB blocks, 16 MB write buffers within a
      * 32 MB memtable budget charged to the same 32 MB block cache, a whole-key bloom in each memtable, LZ4
-     * then ZSTD at the bottom level. The others change one thing each, except {@code BEST}.
+     * then ZSTD at the bottom level. {@link #VARIANTS} change one thing each.
+     *
+     * @param memtablesInCache whether the memtable budget is charged to the block cache (so memtables and
+     *     cached blocks share {@code cacheBytes}), as in RocksStore
+     * @param indexAndFiltersInCache whether index and filter blocks live in the block cache (bounded, but
+     *     evicted by data blocks and memtable charges), as in RocksStore, or with the table readers
      */
-    enum Tuning {
-        /** Exactly the project's options. */
-        PROJECT("project", 16, 32, 32, 16, false, false, false, false),
-        /** No compression on L0 and L1 (LZ4 finds little in random keys and hex ids; ZSTD at the bottom stays). */
-        NO_COMPRESSION_L0_L1("nocomp01", 16, 32, 32, 16, true, false, false, false),
-        /** 64 MB write buffers, 128 MB memtable budget (the cache grows by the same 96 MB, as it is charged to it). */
-        BIG_BUFFERS("bigbuf", 64, 128, 128, 16, false, false, false, false),
-        /** 4 KB blocks with a hash index inside each data block (what optimizeForPointLookup sets). */
-        BLOCK_HASH_INDEX("hashidx", 16, 32, 32, 4, false, true, false, false),
-        /** ColumnFamilyOptions.optimizeForPointLookup(32 MB): its own table options (and cache) replace the project's. */
-        POINT_LOOKUP("pointlookup", 16, 32, 32, 16, false, false, true, false),
-        /**
-         * Partitioned index and filters (two-level index, filter partitions of 4 KB, top level pinned): a
-         * lookup that misses the cache reads a 4 KB partition instead of a table's whole filter. At 10 bits
-         * per key the filters of 100 M keys take 125 MB, four times the cache.
-         */
-        PARTITIONED("partitioned", 16, 32, 32, 16, false, false, false, true),
-        /** The one kept as {@code rocksdb-hashed}: the project's options until the variants are measured. */
-        BEST("best", 16, 32, 32, 16, false, false, false, false);
+    record Tuning(String suffix, long writeBufferBytes, long memtableBudgetBytes, long cacheBytes, boolean memtablesInCache,
+            int blockSizeBytes, boolean noCompressionL0L1, boolean blockHashIndex, boolean pointLookup, boolean partitioned,
+            boolean indexAndFiltersInCache) {
+        static final Tuning PROJECT = new Tuning("project", 16L << 20, 32L << 20, 32L << 20, true, 16 << 10, false, false, false, false,
+                true);
 
-        private final String suffix;
-        final long writeBufferBytes;
-        final long memtableBudgetBytes;
-        final long cacheBytes;
-        final int blockSizeBytes;
-        final boolean noCompressionL0L1;
-        final boolean blockHashIndex;
-        final boolean pointLookup;
-        final boolean partitioned;
+        /** The variants selectable as {@code rocksdb-hashed-<suffix>}. */
+        static final List<Tuning> VARIANTS = List.of(
+                PROJECT,
+                // LZ4 finds little in random keys and hex ids; ZSTD at the bottom stays.
+                PROJECT.named("nocomp01").withNoCompressionL0L1(),
+                // 64 MB write buffers, 128 MB memtable budget; the cache grows by the same 96 MB (it is charged).
+                PROJECT.named("bigbuf").withMemory(64L << 20, 128L << 20, 128L << 20, true),
+                // Memtables outside the cache: the 32 MB hold only blocks (32 MB more memory in all).
+                PROJECT.named("cacheonly").withMemory(16L << 20, 32L << 20, 32L << 20, false),
+                // 4 KB blocks with a hash index inside each data block (as optimizeForPointLookup sets).
+                PROJECT.named("hashidx").withSmallHashedBlocks(),
+                // ColumnFamilyOptions.optimizeForPointLookup(32 MB): its table options and cache replace the project's.
+                PROJECT.named("pointlookup").withPointLookup(),
+                // Two-level index, filter partitions of 4 KB, top level pinned, index and filter blocks in a
+                // high-priority half of the cache: a lookup that misses the cache reads a 4 KB partition, not a
+                // table's whole filter (at 10 bits per key, 100 M keys have 125 MB of filters, four times the cache).
+                PROJECT.named("partitioned").withPartitionedIndexAndFilters(),
+                // Index and filter blocks held by the table readers, outside the cache (RocksDB's default): never
+                // evicted, but their memory (about 1.5 B per item) is not bounded by the cache.
+                PROJECT.named("filtersinmem").withIndexAndFiltersOutsideCache());
 
-        Tuning(String suffix, int writeBufferMb, int memtableBudgetMb, int cacheMb, int blockSizeKb,
-                boolean noCompressionL0L1, boolean blockHashIndex, boolean pointLookup, boolean partitioned) {
-            this.suffix = suffix;
-            this.writeBufferBytes = (long) writeBufferMb << 20;
-            this.memtableBudgetBytes = (long) memtableBudgetMb << 20;
-            this.cacheBytes = (long) cacheMb << 20;
-            this.blockSizeBytes = blockSizeKb << 10;
-            this.noCompressionL0L1 = noCompressionL0L1;
-            this.blockHashIndex = blockHashIndex;
-            this.pointLookup = pointLookup;
-            this.partitioned = partitioned;
+        Tuning named(String name) {
+            return new Tuning(name, writeBufferBytes, memtableBudgetBytes, cacheBytes, memtablesInCache, blockSizeBytes,
+                    noCompressionL0L1, blockHashIndex, pointLookup, partitioned, indexAndFiltersInCache);
         }
 
-        String suffix() {
-            return suffix;
+        Tuning withMemory(long writeBuffer, long memtableBudget, long cache, boolean inCache) {
+            return new Tuning(suffix, writeBuffer, memtableBudget, cache, inCache, blockSizeBytes, noCompressionL0L1,
+                    blockHashIndex, pointLookup, partitioned, indexAndFiltersInCache);
+        }
+
+        Tuning withNoCompressionL0L1() {
+            return new Tuning(suffix, writeBufferBytes, memtableBudgetBytes, cacheBytes, memtablesInCache, blockSizeBytes,
+                    true, blockHashIndex, pointLookup, partitioned, indexAndFiltersInCache);
+        }
+
+        Tuning withSmallHashedBlocks() {
+            return new Tuning(suffix, writeBufferBytes, memtableBudgetBytes, cacheBytes, memtablesInCache, 4 << 10,
+                    noCompressionL0L1, true, pointLookup, partitioned, indexAndFiltersInCache);
+        }
+
+        Tuning withPointLookup() {
+            return new Tuning(suffix, writeBufferBytes, memtableBudgetBytes, cacheBytes, memtablesInCache, blockSizeBytes,
+                    noCompressionL0L1, blockHashIndex, true, partitioned, indexAndFiltersInCache);
+        }
+
+        Tuning withIndexAndFiltersOutsideCache() {
+            return new Tuning(suffix, writeBufferBytes, memtableBudgetBytes, cacheBytes, memtablesInCache, blockSizeBytes,
+                    noCompressionL0L1, blockHashIndex, pointLookup, partitioned, false);
+        }
+
+        Tuning withPartitionedIndexAndFilters() {
+            return new Tuning(suffix, writeBufferBytes, memtableBudgetBytes, cacheBytes, memtablesInCache, blockSizeBytes,
+                    noCompressionL0L1, blockHashIndex, pointLookup, true, indexAndFiltersInCache);
+        }
+
+        /**
+         * The same with every memory size divided by {@code divisor}: a store of N / divisor items then
+         * stands in for one of N items in the ratio of data to cache and memtables (for quick experiments).
+         */
+        Tuning scaledDown(int divisor) {
+            return new Tuning(suffix + "/" + divisor, writeBufferBytes / divisor, memtableBudgetBytes / divisor,
+                    cacheBytes / divisor, memtablesInCache, blockSizeBytes, noCompressionL0L1, blockHashIndex, pointLookup,
+                    partitioned, indexAndFiltersInCache);
         }
     }
+
+    /**
+     * The option set of {@code rocksdb-hashed}: the project's, but with 4 KB blocks that carry a hash index
+     * (a lookup that reaches a data block reads, checksums and decompresses a quarter as much and finds its
+     * key without a binary search) and with index and filter blocks held by the table readers instead of
+     * the block cache (where, at 10 M items and more, data blocks and the memtables' charges evicted them and
+     * lookups read them again). That costs about 1.5 bytes of memory per item outside the cache (10-bit
+     * filters plus the index of 4 KB blocks): 15 MB at 10 M items, 150 MB at 100 M.
+     */
+    static final Tuning BEST = Tuning.PROJECT.named("best").withSmallHashedBlocks().withIndexAndFiltersOutsideCache();
 
     static {
         // RocksStore loads the JNI library from one shared copy per content hash; RocksDB.loadLibrary() would
@@ -123,6 +165,8 @@ final class RocksHashed implements Candidate, ShootoutHooks {
     private final ColumnFamilyHandle countsCf;
     private final WriteOptions writeOptions = new WriteOptions().setSync(false).setDisableWAL(false);
     private final ReadOptions readOptions = new ReadOptions();
+    /** Block cache misses per lookup, for {@link #describe}. */
+    private final Statistics statistics = new Statistics();
     private final HashedBatch batch;
     /** Stored count of each tenant the writer has touched. */
     private final Map<String, Long> counts = new HashMap<>();
@@ -133,20 +177,29 @@ final class RocksHashed implements Candidate, ShootoutHooks {
         this.dir = dir;
         this.batch = HashedBatch.open(dir);
         // Shards of at least 16 MB, as RocksStore (a flushed memtable's filter block must fit in one).
-        Cache cache = new LRUCache(tuning.cacheBytes, shardBits(tuning.cacheBytes));
-        WriteBufferManager wbm = new WriteBufferManager(tuning.memtableBudgetBytes, cache);
+        // With partitions, half the cache is a high-priority pool for index and filter blocks (RocksDB's advice).
+        Cache cache = new LRUCache(tuning.cacheBytes(), shardBits(tuning.cacheBytes()), false, tuning.partitioned() ? 0.5 : 0);
         DBOptions dbOptions = new DBOptions()
+                .setStatistics(statistics) // every option set has it, the project's too (RocksStore has none)
                 .setCreateIfMissing(true)
                 .setCreateMissingColumnFamilies(true)
-                .setWriteBufferManager(wbm)
                 .setMaxOpenFiles(256)
                 .setMaxBackgroundJobs(2)
                 .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
                 .setMaxLogFileSize(1 << 20)
                 .setKeepLogFileNum(2);
+        if (tuning.memtablesInCache()) {
+            WriteBufferManager wbm = new WriteBufferManager(tuning.memtableBudgetBytes(), cache);
+            dbOptions.setWriteBufferManager(wbm);
+            resources.add(wbm);
+        } else {
+            dbOptions.setDbWriteBufferSize(tuning.memtableBudgetBytes());
+        }
         ColumnFamilyOptions items = columnFamilyOptions(tuning, cache);
-        ColumnFamilyOptions countOptions = columnFamilyOptions(Tuning.PROJECT, cache);
-        resources.addAll(List.of(dbOptions, items, countOptions, wbm, cache, writeOptions, readOptions));
+        // The counts are a few hundred bytes per tenant: the project's options, with this set's memory sizes.
+        ColumnFamilyOptions countOptions = columnFamilyOptions(Tuning.PROJECT.withMemory(tuning.writeBufferBytes(),
+                tuning.memtableBudgetBytes(), tuning.cacheBytes(), tuning.memtablesInCache()), cache);
+        resources.addAll(List.of(dbOptions, items, countOptions, cache, writeOptions, readOptions, statistics));
         List<ColumnFamilyDescriptor> descriptors = List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, items),
                 new ColumnFamilyDescriptor(COUNTS, countOptions));
@@ -179,15 +232,15 @@ final class RocksHashed implements Candidate, ShootoutHooks {
     /** The options of one column family; the native objects they hold are closed with the database. */
     private ColumnFamilyOptions columnFamilyOptions(Tuning tuning, Cache cache) {
         ColumnFamilyOptions cf = new ColumnFamilyOptions()
-                .setWriteBufferSize(tuning.writeBufferBytes)
+                .setWriteBufferSize(tuning.writeBufferBytes())
                 .setMaxWriteBufferNumber(3)
                 .setMemtablePrefixBloomSizeRatio(0.05)
                 .setMemtableWholeKeyFiltering(true)
                 .setCompressionType(CompressionType.LZ4_COMPRESSION)
                 .setBottommostCompressionType(CompressionType.ZSTD_COMPRESSION)
                 .setLevelCompactionDynamicLevelBytes(true);
-        if (tuning.pointLookup) {
-            cf.optimizeForPointLookup(tuning.cacheBytes >> 20);
+        if (tuning.pointLookup()) {
+            cf.optimizeForPointLookup(tuning.cacheBytes() >> 20);
         } else {
             BloomFilter bloom = new BloomFilter(10, false);
             resources.add(bloom);
@@ -195,22 +248,22 @@ final class RocksHashed implements Candidate, ShootoutHooks {
                     .setBlockCache(cache)
                     .setFilterPolicy(bloom)
                     .setWholeKeyFiltering(true)
-                    .setCacheIndexAndFilterBlocks(true)
-                    .setPinL0FilterAndIndexBlocksInCache(true)
-                    .setBlockSize(tuning.blockSizeBytes);
-            if (tuning.partitioned) {
+                    .setCacheIndexAndFilterBlocks(tuning.indexAndFiltersInCache())
+                    .setPinL0FilterAndIndexBlocksInCache(tuning.indexAndFiltersInCache())
+                    .setBlockSize(tuning.blockSizeBytes());
+            if (tuning.partitioned()) {
                 table.setIndexType(IndexType.kTwoLevelIndexSearch)
                         .setPartitionFilters(true)
                         .setMetadataBlockSize(4096)
                         .setCacheIndexAndFilterBlocksWithHighPriority(true)
                         .setPinTopLevelIndexAndFilter(true);
             }
-            if (tuning.blockHashIndex) {
+            if (tuning.blockHashIndex()) {
                 table.setDataBlockIndexType(DataBlockIndexType.kDataBlockBinaryAndHash).setDataBlockHashTableUtilRatio(0.75);
             }
             cf.setTableFormatConfig(table);
         }
-        if (tuning.noCompressionL0L1) {
+        if (tuning.noCompressionL0L1()) {
             List<CompressionType> perLevel = new ArrayList<>();
             for (int level = 0; level < 7; level++) {
                 perLevel.add(level < 2 ? CompressionType.NO_COMPRESSION : CompressionType.LZ4_COMPRESSION);
@@ -311,13 +364,19 @@ final class RocksHashed implements Candidate, ShootoutHooks {
         }
     }
 
+    /** Sizes, and the block cache misses per looked-up key since the previous call. */
     @Override
     public String describe() throws RocksDBException {
-        return String.format(Locale.ROOT, "items: %,d B in tables, %,d B in memtables, L0 %s files, %s",
+        double keys = Math.max(1, statistics.getAndResetTickerCount(TickerType.NUMBER_MULTIGET_KEYS_READ));
+        return String.format(Locale.ROOT,
+                "items: %,d B in tables, %,d B in memtables, L0 %s files, block cache %d MB; per lookup: %.3f filter, %.3f index, %.3f data block misses",
                 db.getLongProperty(itemsCf, "rocksdb.total-sst-files-size"),
                 db.getLongProperty(itemsCf, "rocksdb.cur-size-all-mem-tables"),
                 db.getProperty(itemsCf, "rocksdb.num-files-at-level0"),
-                "block cache " + (db.getLongProperty("rocksdb.block-cache-usage") >> 20) + " MB");
+                db.getLongProperty("rocksdb.block-cache-usage") >> 20,
+                statistics.getAndResetTickerCount(TickerType.BLOCK_CACHE_FILTER_MISS) / keys,
+                statistics.getAndResetTickerCount(TickerType.BLOCK_CACHE_INDEX_MISS) / keys,
+                statistics.getAndResetTickerCount(TickerType.BLOCK_CACHE_DATA_MISS) / keys);
     }
 
     private void syncWal() {
