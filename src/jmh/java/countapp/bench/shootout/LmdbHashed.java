@@ -30,7 +30,10 @@ import org.lmdbjava.Txn;
  *
  * <p>Durability: the environment is opened with {@code MDB_NOSYNC} (with {@code MDB_WRITEMAP}, unless
  * disabled), so a commit only leaves its pages in the OS page cache (in the shared map, or written with
- * {@code pwrite}); that survives a crash of this process. A background thread calls {@code env.sync(true)}
+ * {@code pwrite}); that survives a crash of this process. {@code MDB_WRITEMAP} doubled the rate of fresh
+ * 100-item batches at 1 M items (130-136 k vs 64-67 k items/s) and cost a little with 90 % repeats
+ * (165-229 k vs 211-243 k). With it the data file's length is the whole map size (sparse on disk): copy
+ * it with {@code mdb_copy} or a sparse-aware tool. A background thread calls {@code env.sync(true)}
  * once a second. Caveat, from LMDB's documentation of {@code MDB_NOSYNC}: a crash of the system (not of
  * the process) "can corrupt the database or lose the last transactions"; only without {@code MDB_WRITEMAP}
  * and on a file system that preserves write order does it just lose the last transactions. RocksDB's
