@@ -1,12 +1,14 @@
 # `make` builds and runs the coordinator in the foreground (it spawns the workers of config.yaml).
 # `make tests` runs every test: unit, property and process-level integration tests.
 # `make bench` measures throughput, latency, memory and disk next to same-run Redis and RocksDB references
-# (see BENCHMARKS.md); `make jmh` runs the JMH micro-benchmarks of the hot paths (JMH_ARGS to filter).
+# (see BENCHMARKS.md); `make jmh` runs the JMH micro-benchmarks of the hot paths (JMH_ARGS to filter), and
+# the storage shoot-out (StoreShootout, hours at full size) only when JMH_ARGS names it;
+# `make shootout-check` checks the shoot-out's candidates for exactness (CANDIDATES="lmdb ..." to choose).
 MVN := ./mvnw -B
 JAR := target/countapp.jar
 SOURCES := $(shell find src/main -type f) pom.xml
 
-.PHONY: run build tests test clean bench jmh
+.PHONY: run build tests test clean bench jmh shootout-check
 
 run: $(JAR)
 	bin/countapp coordinator --config config.yaml
@@ -26,7 +28,14 @@ bench:
 
 jmh:
 	$(MVN) -q -Pbench test-compile
-	java -cp "target/test-classes:target/classes:$$(cat target/bench.classpath)" org.openjdk.jmh.Main $(JMH_ARGS)
+	java -cp "target/test-classes:target/classes:$$(cat target/bench.classpath)" org.openjdk.jmh.Main $(JMH_ARGS) \
+		$(if $(findstring StoreShootout,$(JMH_ARGS)),,-e StoreShootout)
+
+# lmdbjava reads direct buffers' addresses (the JMH forks get the same flags from StoreShootout's @Fork).
+shootout-check:
+	$(MVN) -q -Pbench test-compile
+	java --add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
+		-cp "target/test-classes:target/classes:$$(cat target/bench.classpath)" countapp.bench.shootout.ShootoutCheck $(CANDIDATES)
 
 clean:
 	$(MVN) -q clean
