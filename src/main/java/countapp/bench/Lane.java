@@ -6,13 +6,17 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientConnection;
+import io.vertx.core.http.HttpConnectOptions;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -25,7 +29,6 @@ final class Lane {
     record Phase(boolean post, int batch, int concurrency, double rate, long start, long warmupEnd, long deadline,
                  long itemLimit, boolean measure) {}
 
-    private static final int MAX_OUTSTANDING_OPEN_LOOP = 20_000;
 
     private final int index;
     private final int laneCount;
@@ -47,7 +50,6 @@ final class Lane {
     private Promise<Void> phaseDone;
     private int outstanding;
     private int activeLoops;
-    private long openIssued;
     private long timerId = -1;
     private long countCursor;
 
@@ -77,9 +79,15 @@ final class Lane {
         context.runOnContext(v -> {
             phase = p;
             phaseDone = promise;
-            openIssued = 0;
             if (p.rate() > 0) {
-                timerId = context.owner().setPeriodic(1, 1, id -> openLoopTick());
+                openConnections(p.concurrency()).onComplete(ar -> {
+                    if (ar.failed()) {
+                        stats.error("open loop: cannot connect: " + ar.cause().getMessage());
+                        promise.tryComplete();
+                        return;
+                    }
+                    timerId = context.owner().setPeriodic(1, 1, id -> openLoopTick());
+                });
             } else {
                 activeLoops = p.concurrency();
                 if (activeLoops == 0) {
@@ -107,41 +115,95 @@ final class Lane {
         send(now, true);
     }
 
-    /** Open loop: sends every request whose intended time has come; request k of the run is due at start + k / rate. */
+    /**
+     * One connection of the open loop with its own schedule, as wrk2 does: request j of connection c is due
+     * at {@code start + (j * connections + c) / rate}; it is sent when due or, if the connection is still
+     * waiting for the previous answer, as soon as that arrives, and its latency counts from when it was
+     * due. So a slow server shows as latency (no coordinated omission) and nothing queues in a client pool.
+     */
+    private final class Scheduled {
+        final HttpClientConnection connection;
+        final int slot;
+        long sent;
+        boolean busy;
+
+        Scheduled(HttpClientConnection connection, int slot) {
+            this.connection = connection;
+            this.slot = slot;
+        }
+
+        long due(Phase p, int total) {
+            return p.start() + (long) ((sent * (double) total + slot) * 1e9 / p.rate());
+        }
+    }
+
+    private final List<Scheduled> scheduled = new ArrayList<>();
+
+    private Future<Void> openConnections(int n) {
+        List<Future<HttpClientConnection>> opening = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            opening.add(client.connect(new HttpConnectOptions().setHost(target.host()).setPort(target.port())));
+        }
+        return Future.all(opening).map(all -> {
+            scheduled.clear();
+            for (int i = 0; i < n; i++) {
+                // Slots interleave the lanes: connection i of lane `index` is global slot i * laneCount + index.
+                scheduled.add(new Scheduled(opening.get(i).result(), i * laneCount + index));
+            }
+            return null;
+        });
+    }
+
+    /** Open loop: every idle connection whose next request is due sends it. */
     private void openLoopTick() {
         long now = System.nanoTime();
-        double intervalNs = 1e9 / phase.rate();
-        while (true) {
-            long k = openIssued * laneCount + index;
-            long intended = phase.start() + (long) (k * intervalNs);
-            if (intended > now) {
-                break;
+        int total = scheduled.size() * laneCount;
+        boolean more = false;
+        for (Scheduled c : scheduled) {
+            long due = c.due(phase, total);
+            if (due < phase.deadline() && !phaseOver(due)) {
+                more = true;
+                if (!c.busy && due <= now) {
+                    sendScheduled(c, due);
+                }
             }
-            if (intended >= phase.deadline() || phaseOver(intended)) {
-                context.owner().cancelTimer(timerId);
-                timerId = -1;
-                maybeFinished();
-                return;
-            }
-            openIssued++;
-            if (outstanding >= MAX_OUTSTANDING_OPEN_LOOP) {
-                stats.error("open loop: " + outstanding + " requests outstanding on one lane; the server cannot keep up with "
-                        + phase.rate() + " req/s");
-                continue;
-            }
-            send(intended, false);
         }
+        if (!more) {
+            context.owner().cancelTimer(timerId);
+            timerId = -1;
+            maybeFinished();
+        }
+    }
+
+    private void sendScheduled(Scheduled c, long due) {
+        c.busy = true;
+        c.sent++;
+        send(c.connection, due, false, () -> {
+            c.busy = false;
+            long next = c.due(phase, scheduled.size() * laneCount);
+            if (timerId >= 0 && next <= System.nanoTime() && next < phase.deadline() && !phaseOver(next)) {
+                sendScheduled(c, next); // late: the next one goes out at once, its latency counted from when it was due
+            }
+        });
     }
 
     private void maybeFinished() {
         boolean sending = phase.rate() > 0 ? timerId >= 0 : activeLoops > 0;
         if (!sending && outstanding == 0) {
+            for (Scheduled c : scheduled) {
+                c.connection.close();
+            }
+            scheduled.clear();
             phaseDone.tryComplete();
         }
     }
 
     /** Sends one request; latency counts from {@code intended} (the send time, or the open-loop schedule). */
     private void send(long intended, boolean closedLoop) {
+        send(client, intended, closedLoop, null);
+    }
+
+    private void send(io.vertx.core.http.HttpClient via, long intended, boolean closedLoop, Runnable then) {
         Phase p = phase;
         long sentAt = System.nanoTime();
         outstanding++;
@@ -153,11 +215,11 @@ final class Lane {
                 sent.set((int) s);
             }
             Buffer body = Buffer.buffer(work.body(seqs, scratch));
-            response = client.request(postOptions).compose(req -> req.send(body));
+            response = via.request(postOptions).compose(req -> req.send(body));
         } else {
             seqs = null;
             int tenant = (int) ((countCursor++ * laneCount + index) % work.tenants());
-            response = client.request(countOptions(work.tenant(tenant))).compose(req -> req.send());
+            response = via.request(countOptions(work.tenant(tenant))).compose(req -> req.send());
         }
         response.compose(resp -> resp.body().map(b -> {
             if (resp.statusCode() == 503 && allowRefused && resp.getHeader(HttpHeaders.RETRY_AFTER) != null) {
@@ -193,6 +255,9 @@ final class Lane {
             if (closedLoop) {
                 closedLoopNext();
             } else {
+                if (then != null) {
+                    then.run();
+                }
                 maybeFinished();
             }
         });
