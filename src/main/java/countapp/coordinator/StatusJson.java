@@ -20,7 +20,7 @@ final class StatusJson {
             m.put("url", w.url());
             m.put("spawned", w.endpoint.local());
             m.put("live", w.live);
-            m.put("retiring", w.retiring);
+            m.put("retiring", w.leaving());
             m.put("pid", w.pid() < 0 ? null : w.pid());
             m.put("partitions", w.owned);
             workers.add(m);

@@ -47,7 +47,7 @@ final class StatusReport {
         long pid = w.knownPid();
         long started = w.startedAtMillis;
         long lastCheck = w.lastCheckMillis;
-        return new WorkerStatus(w.url(), w.endpoint.local(), WorkerState.of(live, w.retiring, w.starting()),
+        return new WorkerStatus(w.url(), w.endpoint.local(), WorkerState.of(live, w.leaving(), w.starting()),
                 pid < 0 ? null : pid, live && started > 0 ? Math.max(0, now - started) : null, new TreeSet<>(w.owned),
                 lastCheck == 0 ? null : Instant.ofEpochMilli(lastCheck), w.lastCheckOk, w.lastError,
                 w.meters.spawnCount(), w.writeBlocked);

@@ -4,14 +4,12 @@ import countapp.config.Config;
 import countapp.config.WorkerEndpoint;
 import countapp.metrics.ClusterMetrics;
 import countapp.ops.Console;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -21,20 +19,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Spawns, watches and reconciles the workers, and owns the partition table.
+ * Keeps the configured workers running and owns the partition table.
  *
  * <p>Design: one thread ({@code supervisor}) owns all worker state; process exits, HTTP answers and
- * timers only enqueue work onto it, so there are no locks. Each round it
+ * timers only enqueue work onto it, so there are no locks, and nothing on it ever blocks. Each worker
+ * moves through its {@link Lifecycle}. Each round
  * <ol>
- *   <li>health-checks every worker concurrently: a worker is live while it answers; two misses in a row
- *       (or its process exiting) make it not live;</li>
- *   <li>SIGKILLs a spawned worker that stayed unresponsive for {@link #stallLimit()}, so a stalled
- *       process cannot hold its partitions' RocksDB locks forever (it is then respawned);</li>
- *   <li>computes the table by rendezvous hashing over the live workers and swaps it whole when it
+ *   <li>health-checks every worker with a process ({@link HealthChecks}, answers handled as they come):
+ *       a worker is live while it answers; two misses in a row (or its process exiting) make it not live;</li>
+ *   <li>SIGKILLs a spawned worker unresponsive for {@link #stallLimitMs()} ({@link WorkerProcesses}), so a
+ *       stalled process cannot hold its partitions' locks forever (it is then respawned);</li>
+ *   <li>computes the table by rendezvous hashing over the live, running workers and swaps it whole when it
  *       changes: a dead worker's partitions move to the survivors, a returning one takes its own back;</li>
- *   <li>pushes each live worker the partitions it should own, releases first: a worker is given a
- *       partition only once no other live worker reports owning it. A stalled (not live) former owner may
- *       still hold one; the new owner's open then waits on the partition's LOCK file, which fences it.</li>
+ *   <li>sends each live worker its next assignment as the {@link AssignmentPlanner} says: releases
+ *       before grants, so two live workers never hold one partition (a stalled former owner may; the new
+ *       owner's open then waits on the partition's lock file, which fences it);</li>
+ *   <li>stops removed workers once their partitions have moved away.</li>
  * </ol>
  * Requests follow the table; one sent to a worker that does not own the partition (yet) is answered 421
  * and retried by the {@link Forwarder}, so a moving partition costs latency, not errors.
@@ -42,15 +42,12 @@ import org.slf4j.LoggerFactory;
 final class Supervisor {
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
     private static final long FAST_ROUND_MS = 100;
-    private static final long MAX_BACKOFF_MS = 10_000;
-    private static final Duration STOP_GRACE = Duration.ofSeconds(15);
     private static final int MISSES_BEFORE_DOWN = 2;
     /** At start, workers come up one by one: keep the full table for this long rather than shuffle it. */
     private static final long STARTUP_GRACE_MS = 30_000;
 
     private final int partitions;
-    private final WorkerClient client;
-    private final WorkerLauncher launcher;
+    private final WorkerApi api;
     private final LongSupplier clock;
     private final ClusterMetrics metrics;
     /** Supervisor thread only. */
@@ -63,21 +60,27 @@ final class Supervisor {
         t.setDaemon(true);
         return t;
     });
+    private final HealthChecks health;
+    private final WorkerProcesses processes;
     private volatile Config config;
     private volatile boolean stopping;
+    /** A round is under way (its health checks are out); another asked for meanwhile runs right after. */
+    private boolean inRound;
+    private boolean roundAgain;
     private boolean roundScheduled;
     /** Until every worker has been live once (or the grace ran out), the table covers all workers. */
     private boolean starting = true;
     private long startedAtMillis;
 
-    Supervisor(Config config, int partitions, WorkerClient client, LongSupplier clockMillis, WorkerLauncher launcher,
+    Supervisor(Config config, int partitions, WorkerApi api, LongSupplier clockMillis, Launcher launcher,
             ClusterMetrics metrics) {
         this.config = config;
-        this.launcher = launcher;
         this.partitions = partitions;
-        this.client = client;
+        this.api = api;
         this.clock = clockMillis;
         this.metrics = metrics;
+        this.health = new HealthChecks(api, thread);
+        this.processes = new WorkerProcesses(launcher, thread, clockMillis, this::onExit);
         config.workers().forEach(e -> workers.put(e.url(), handle(e)));
         view = List.copyOf(workers.values());
         routing.set(Routing.of(partitions, workers.values()));
@@ -111,7 +114,7 @@ final class Supervisor {
             startedAtMillis = clock.getAsLong();
             for (WorkerHandle w : workers.values()) {
                 if (w.endpoint.local()) {
-                    spawn(w);
+                    spawnOrRetry(w);
                 } else {
                     LOG.info("remote worker {}: health-checked and routed to, never spawned", w.url());
                 }
@@ -138,19 +141,15 @@ final class Supervisor {
                     workers.put(e.url(), w);
                     LOG.info("config: worker {} added", e.url());
                     if (e.local()) {
-                        spawn(w);
+                        spawnOrRetry(w);
                     }
-                } else if (w.retiring) {
-                    w.retiring = false;
-                    // A /kill may be on its way already: forget it, so a later removal sends another.
-                    w.killSent = false;
-                    LOG.info("config: worker {} is back in the config; keeping it", e.url());
+                } else {
+                    readded(w);
                 }
             }
-            for (WorkerHandle w : workers.values()) {
-                if (!wanted.contains(w.url()) && !w.retiring) {
-                    w.retiring = true;
-                    LOG.info("config: worker {} removed; moving its partitions away before stopping it", w.url());
+            for (WorkerHandle w : new ArrayList<>(workers.values())) {
+                if (!wanted.contains(w.url())) {
+                    removed(w);
                 }
             }
             view = List.copyOf(workers.values());
@@ -161,25 +160,53 @@ final class Supervisor {
         });
     }
 
-    private void spawn(WorkerHandle w) {
-        w.respawnScheduled = false;
-        if (stopping || w.retiring || workers.get(w.url()) != w) {
+    private void readded(WorkerHandle w) {
+        switch (w.lifecycle()) {
+            case RETIRING -> {
+                w.move(w.lastHealthyMillis >= w.spawnedAtMillis && w.lastHealthyMillis > 0 ? Lifecycle.RUNNING
+                        : Lifecycle.STARTING);
+                LOG.info("config: worker {} is back in the config; keeping it", w.url());
+            }
+            case STOPPING -> {
+                w.move(Lifecycle.RESTARTING); // its /kill is on its way: start it again once it has exited
+                LOG.info("config: worker {} is back in the config; it is spawned again once it has stopped", w.url());
+            }
+            default -> { } // still wanted already
+        }
+    }
+
+    private void removed(WorkerHandle w) {
+        switch (w.lifecycle()) {
+            case STARTING, RUNNING -> {
+                w.move(Lifecycle.RETIRING);
+                LOG.info("config: worker {} removed; moving its partitions away before stopping it", w.url());
+            }
+            case EXITED -> {
+                w.move(Lifecycle.GONE); // down already: nothing to stop, and its respawn is off
+                forget(w);
+                LOG.info("config: worker {} removed while down", w.url());
+            }
+            case RESTARTING -> w.move(Lifecycle.STOPPING); // its /kill is on its way already
+            default -> { } // on its way out already
+        }
+    }
+
+    private void spawnOrRetry(WorkerHandle w) {
+        if (stopping) {
             return;
         }
-        try {
-            Process p = launcher.launch(w.endpoint, config);
-            w.process = p;
-            w.live = false;
-            w.healthFailures = 0;
-            w.spawnedAtMillis = clock.getAsLong();
-            w.meters.spawned();
-            LOG.info("🔮 spawned worker {} (pid {}), log {}", Console.bold(w.url()), p.pid(),
-                    WorkerLauncher.logFile(w.endpoint, config));
-            p.onExit().thenAccept(exited -> thread.execute(() -> onExit(w, exited)));
-        } catch (Exception e) {
-            LOG.error("cannot spawn worker {}: {}", w.url(), e.toString());
-            scheduleRespawn(w);
+        if (!processes.spawn(w, config)) {
+            w.move(Lifecycle.EXITED);
+            processes.afterBackoff(w, () -> respawn(w));
         }
+    }
+
+    private void respawn(WorkerHandle w) {
+        if (stopping || w.lifecycle() != Lifecycle.EXITED || workers.get(w.url()) != w) {
+            return; // removed meanwhile
+        }
+        w.move(Lifecycle.STARTING);
+        spawnOrRetry(w);
     }
 
     private void onExit(WorkerHandle w, Process exited) {
@@ -194,34 +221,39 @@ final class Supervisor {
             LOG.info("🛑 worker {} (pid {}) stopped, exit code {}", w.url(), exited.pid(), exited.exitValue());
             return;
         }
-        if (w.retiring) {
-            LOG.info("🛑 worker {} (pid {}) stopped after removal, exit code {}", w.url(), exited.pid(),
-                    exited.exitValue());
-            forget(w);
-            return;
+        switch (w.lifecycle()) {
+            case STARTING, RUNNING -> {
+                w.move(Lifecycle.EXITED);
+                w.meters.exited();
+                LOG.warn("💀 {} (pid {}) exited with code {} (see {}); its partitions move to live workers",
+                        Console.red("worker " + w.url()), exited.pid(), exited.exitValue(),
+                        WorkerLauncher.logFile(w.endpoint, config));
+                processes.afterBackoff(w, () -> respawn(w));
+            }
+            case RETIRING, STOPPING -> {
+                w.move(Lifecycle.GONE);
+                LOG.info("🛑 worker {} (pid {}) stopped after removal, exit code {}", w.url(), exited.pid(),
+                        exited.exitValue());
+                forget(w);
+            }
+            case RESTARTING -> {
+                w.move(Lifecycle.STARTING);
+                w.spawnFailures = 0;
+                spawnOrRetry(w);
+            }
+            default -> throw new IllegalStateException("worker " + w.url() + " exited in state " + w.lifecycle());
         }
-        w.meters.exited();
-        LOG.warn("💀 {} (pid {}) exited with code {} (see {}); its partitions move to live workers",
-                Console.red("worker " + w.url()), exited.pid(), exited.exitValue(),
-                WorkerLauncher.logFile(w.endpoint, config));
-        scheduleRespawn(w);
         round();
     }
 
-    private void scheduleRespawn(WorkerHandle w) {
-        if (stopping || w.respawnScheduled || w.retiring) {
+    /** Asks for a round soon; at most one runs at a time, and one asked for during a round follows it. */
+    private void round() {
+        if (stopping) {
             return;
         }
-        long delayMs = Math.min(MAX_BACKOFF_MS, 250L << Math.min(w.spawnFailures, 10));
-        w.spawnFailures++;
-        w.respawnScheduled = true;
-        LOG.info("respawning worker {} in {} ms", w.url(), delayMs);
-        thread.schedule(() -> spawn(w), delayMs, TimeUnit.MILLISECONDS);
-    }
-
-    /** Schedules a round soon, coalescing requests so at most one is pending. */
-    private void round() {
-        if (!roundScheduled && !stopping) {
+        if (inRound) {
+            roundAgain = true;
+        } else if (!roundScheduled) {
             roundScheduled = true;
             thread.execute(this::runRound);
         }
@@ -229,13 +261,35 @@ final class Supervisor {
 
     private void runRound() {
         roundScheduled = false;
-        if (stopping) {
+        if (stopping || inRound) {
             return;
         }
+        inRound = true;
+        List<WorkerHandle> targets = new ArrayList<>();
+        for (WorkerHandle w : workers.values()) {
+            boolean remote = !w.endpoint.local();
+            if ((remote || w.process != null) && w.lifecycle() != Lifecycle.GONE) {
+                targets.add(w);
+            }
+        }
+        health.check(targets, healthTimeoutMs(), this::finishRound);
+    }
+
+    private void finishRound(Map<WorkerHandle, HealthChecks.Result> results) {
         boolean settled;
         try {
-            checkHealth();
-            killStalled();
+            results.forEach((w, r) -> {
+                if (r.ok()) {
+                    healthy(w, r.answer());
+                } else {
+                    unhealthy(w, r.failure());
+                }
+            });
+            for (WorkerHandle w : workers.values()) {
+                if (w.healthFailures >= MISSES_BEFORE_DOWN) {
+                    processes.killIfStalled(w, stallLimitMs());
+                }
+            }
             updateRouting();
             settled = pushAssignments();
             retire();
@@ -243,45 +297,14 @@ final class Supervisor {
             LOG.error("supervisor round failed; retrying", e);
             settled = false;
         }
+        inRound = false;
+        if (roundAgain) {
+            roundAgain = false;
+            round();
+            return;
+        }
         long next = settled ? config.healthCheck().toMillis() : Math.min(FAST_ROUND_MS, config.healthCheck().toMillis());
         thread.schedule(this::round, next, TimeUnit.MILLISECONDS);
-    }
-
-    private void checkHealth() {
-        List<WorkerHandle> targets = new ArrayList<>();
-        List<java.util.concurrent.CompletableFuture<WorkerClient.Reply>> replies = new ArrayList<>();
-        for (WorkerHandle w : workers.values()) {
-            if (w.endpoint.local() && w.process == null) {
-                continue; // waiting for a respawn
-            }
-            targets.add(w);
-            replies.add(client.health(w, healthTimeoutMs()).toCompletionStage().toCompletableFuture());
-        }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(healthTimeoutMs() + 50);
-        for (int i = 0; i < targets.size(); i++) {
-            WorkerHandle w = targets.get(i);
-            WorkerClient.Reply reply = null;
-            String why;
-            try {
-                reply = replies.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                why = reply.status() == 200 ? null : "status " + reply.status();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (Exception e) {
-                why = describe(e.getCause() == null ? e : e.getCause());
-            }
-            if (why == null) {
-                healthy(w, reply);
-            } else {
-                unhealthy(w, why);
-            }
-        }
-    }
-
-    /** The message alone when there is one ("Connection refused: …"): it goes to the log and the status page. */
-    private static String describe(Throwable e) {
-        return e.getMessage() == null || e.getMessage().isBlank() ? e.toString() : e.getMessage();
     }
 
     private long healthTimeoutMs() {
@@ -290,7 +313,12 @@ final class Supervisor {
         return Math.max(1000, Math.min(2000, config.healthCheck().toMillis()));
     }
 
-    private void healthy(WorkerHandle w, WorkerClient.Reply reply) {
+    /** How long a spawned worker may stay unresponsive before it is killed: 5 checks, at least 3 s. */
+    private long stallLimitMs() {
+        return Math.max(3000, 5 * config.healthCheck().toMillis());
+    }
+
+    private void healthy(WorkerHandle w, HealthChecks.Answer answer) {
         long now = clock.getAsLong();
         w.healthFailures = 0;
         w.lastHealthyMillis = now;
@@ -298,23 +326,27 @@ final class Supervisor {
         w.lastCheckOk = true;
         w.lastError = null;
         w.meters.healthCheck(true);
-        w.reportedPid = WorkerClient.longField(reply, "pid", -1);
-        long uptime = WorkerClient.longField(reply, "uptime_ms", -1);
-        w.startedAtMillis = uptime < 0 ? 0 : now - uptime;
-        java.util.Map<String, String> blocked = countapp.api.Json.stringMapField(reply.body(), "blocked");
-        if (!blocked.equals(w.writeBlocked)) {
-            if (!blocked.isEmpty()) {
+        w.reportedPid = answer.pid();
+        w.startedAtMillis = answer.uptimeMillis() < 0 ? 0 : now - answer.uptimeMillis();
+        if (!answer.blocked().equals(w.writeBlocked)) {
+            if (!answer.blocked().isEmpty()) {
                 LOG.warn("⚠️  {} refuses writes to partitions {}: {}", Console.red("worker " + w.url()),
-                        blocked.keySet(), blocked.values().iterator().next());
+                        answer.blocked().keySet(), answer.blocked().values().iterator().next());
             } else {
                 LOG.info("worker {} takes writes again", w.url());
             }
-            w.writeBlocked = java.util.Map.copyOf(blocked);
+            w.writeBlocked = Map.copyOf(answer.blocked());
         }
         if (w.pushing == null) {
-            w.owned = WorkerClient.partitions(reply);
+            w.owned = answer.partitions();
         }
-        if (!w.live) {
+        if (w.lifecycle() == Lifecycle.STARTING) {
+            w.move(Lifecycle.RUNNING);
+        }
+        // A retiring worker is live too (it serves what it owns until the others take it); one told to
+        // stop (STOPPING, RESTARTING) is draining and no longer is.
+        boolean draining = w.lifecycle() == Lifecycle.STOPPING || w.lifecycle() == Lifecycle.RESTARTING;
+        if (!w.live && !draining) {
             w.live = true;
             LOG.info("✅ {} is live", Console.green("worker " + w.url()));
         }
@@ -333,33 +365,9 @@ final class Supervisor {
         }
     }
 
-    /** How long a spawned worker may stay unresponsive before it is killed: 5 checks, at least 3 s. */
-    private long stallLimit() {
-        return Math.max(3000, 5 * config.healthCheck().toMillis());
-    }
-
-    private void killStalled() {
-        long now = clock.getAsLong();
-        for (WorkerHandle w : workers.values()) {
-            Process p = w.process;
-            if (p == null || w.live || w.healthFailures < MISSES_BEFORE_DOWN) {
-                continue;
-            }
-            long since = Math.max(w.lastHealthyMillis, w.spawnedAtMillis);
-            // A fresh spawn gets a longer grace: the JVM and RocksDB must start first.
-            long limit = w.lastHealthyMillis >= w.spawnedAtMillis ? stallLimit() : Math.max(stallLimit(), 60_000);
-            if (now - since > limit) {
-                LOG.warn("💀 killing {} (pid {}): unresponsive for {} ms, so its partitions can move",
-                        Console.red("worker " + w.url()), p.pid(), now - since);
-                w.meters.killed();
-                p.destroyForcibly();
-            }
-        }
-    }
-
     private void updateRouting() {
         if (starting) {
-            boolean allLive = workers.values().stream().allMatch(w -> w.live || w.retiring);
+            boolean allLive = workers.values().stream().allMatch(w -> w.live || w.leaving());
             if (!allLive && clock.getAsLong() - startedAtMillis < STARTUP_GRACE_MS) {
                 return; // requests for a partition of a worker still starting wait for it
             }
@@ -367,7 +375,7 @@ final class Supervisor {
         }
         List<WorkerHandle> candidates = new ArrayList<>();
         for (WorkerHandle w : workers.values()) {
-            if (w.live && !w.retiring) {
+            if (w.live && w.lifecycle() == Lifecycle.RUNNING) {
                 candidates.add(w);
             }
         }
@@ -385,65 +393,37 @@ final class Supervisor {
             }
             routing.set(next);
             metrics.tableChanged(moved);
-            LOG.info("partition table changed: {} of {} partitions move; owners now {}", moved, partitions,
-                    describe(candidates));
+            List<String> urls = new ArrayList<>();
+            candidates.forEach(w -> urls.add(w.url()));
+            LOG.info("partition table changed: {} of {} partitions move; owners now {}", moved, partitions, urls);
         }
-    }
-
-    private static String describe(List<WorkerHandle> workers) {
-        List<String> urls = new ArrayList<>();
-        workers.forEach(w -> urls.add(w.url()));
-        return urls.toString();
     }
 
     /** Sends each live worker its next assignment; true when every live worker already has its own. */
     private boolean pushAssignments() {
         Routing table = routing.get();
-        boolean settled = true;
+        List<AssignmentPlanner.Worker> views = new ArrayList<>();
+        boolean leaving = false;
         for (WorkerHandle w : workers.values()) {
-            if (!w.live) {
-                settled &= !w.retiring;
-                continue;
-            }
             // A retiring worker keeps what the table still gives it: the table drops it only once other live
             // workers can take its partitions, so it never releases them before someone can serve them.
-            Set<Integer> wanted = table.partitionsOf(w);
-            if (wanted.equals(w.owned) && w.pushing == null) {
-                continue;
-            }
-            settled = false;
-            Set<Integer> target = new TreeSet<>(wanted);
-            target.removeAll(ownedByOtherLiveWorkers(w)); // gain a partition only once released
-            if (target.equals(w.owned) || target.equals(w.pushing)) {
-                continue;
-            }
-            push(w, target);
+            views.add(new AssignmentPlanner.Worker(w.url(), w.live, table.partitionsOf(w), w.owned, w.pushing));
+            leaving |= w.leaving() || w.lifecycle() == Lifecycle.RESTARTING;
         }
-        return settled;
-    }
-
-    private Set<Integer> ownedByOtherLiveWorkers(WorkerHandle self) {
-        Set<Integer> owned = new HashSet<>();
-        for (WorkerHandle w : workers.values()) {
-            if (w != self && w.live) {
-                owned.addAll(w.owned);
-                if (w.pushing != null) {
-                    owned.addAll(w.pushing);
-                }
-            }
-        }
-        return owned;
+        AssignmentPlanner.Plan plan = AssignmentPlanner.plan(views);
+        plan.pushes().forEach((url, target) -> push(workers.get(url), target));
+        return plan.settled() && !leaving;
     }
 
     private void push(WorkerHandle w, Set<Integer> target) {
         w.pushing = target;
-        client.assign(w, target).onComplete(ar -> thread.execute(() -> {
+        api.assign(w, target).onComplete(ar -> thread.execute(() -> {
             if (w.pushing != target) {
                 return; // superseded, or the process died meanwhile
             }
             w.pushing = null;
             if (ar.succeeded() && ar.result().status() == 200) {
-                Set<Integer> owned = WorkerClient.partitions(ar.result());
+                Set<Integer> owned = HealthChecks.partitions(ar.result());
                 if (!owned.equals(w.owned)) {
                     LOG.info("worker {} owns partitions {}", w.url(), owned);
                 }
@@ -456,10 +436,10 @@ final class Supervisor {
         }));
     }
 
-    /** Stops removed workers once their partitions have moved away. */
+    /** Stops removed workers once their partitions have moved away (or once they no longer answer). */
     private void retire() {
         for (WorkerHandle w : new ArrayList<>(workers.values())) {
-            if (!w.retiring || w.killSent) {
+            if (w.lifecycle() != Lifecycle.RETIRING) {
                 continue;
             }
             boolean released = w.owned.isEmpty() && w.pushing == null;
@@ -467,19 +447,15 @@ final class Supervisor {
                 continue;
             }
             LOG.info("🛑 stopping removed worker {} (graceful /kill)", w.url());
-            w.killSent = true;
-            client.kill(w);
-            if (w.process == null) {
+            api.kill(w);
+            Process p = w.process;
+            w.live = false;
+            if (p == null) {
+                w.move(Lifecycle.GONE); // a remote worker: nothing more to wait for
                 forget(w);
             } else {
-                Process p = w.process;
-                w.live = false;
-                thread.schedule(() -> {
-                    if (p.isAlive()) {
-                        LOG.warn("💀 removed worker {} (pid {}) did not stop; killing it", w.url(), p.pid());
-                        p.destroyForcibly();
-                    }
-                }, STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                w.move(Lifecycle.STOPPING);
+                processes.killAfterGrace(w, p);
             }
         }
     }
@@ -495,29 +471,7 @@ final class Supervisor {
     /** Stops every spawned worker: SIGTERM (a graceful drain), then SIGKILL after a grace period. */
     void stop() {
         stopping = true;
-        List<Process> processes = new ArrayList<>();
-        for (WorkerHandle w : view) {
-            Process p = w.process;
-            if (p != null) {
-                processes.add(p);
-            }
-        }
         thread.shutdownNow();
-        for (Process p : processes) {
-            LOG.info("🛑 stopping worker pid {} (SIGTERM: drain, persist, exit)", p.pid());
-            p.destroy();
-        }
-        long deadline = System.nanoTime() + STOP_GRACE.toNanos();
-        for (Process p : processes) {
-            try {
-                if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    LOG.warn("💀 worker pid {} did not stop within {} s; killing it", p.pid(), STOP_GRACE.toSeconds());
-                    p.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                p.destroyForcibly();
-            }
-        }
+        WorkerProcesses.stopAll(view);
     }
 }

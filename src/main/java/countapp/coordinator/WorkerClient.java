@@ -22,7 +22,7 @@ import java.util.TreeSet;
  * keep-alive HTTP/1.1 connections (adds and counts take the {@link WorkerChannel}). Every call fails (never
  * hangs) on a dead or stalled worker: connect and request timeouts are bounded.
  */
-final class WorkerClient {
+final class WorkerClient implements WorkerApi {
     private static final long CONNECT_TIMEOUT_MS = 1000;
     private static final long REQUEST_TIMEOUT_MS = 5_000;
     private static final long CONTROL_TIMEOUT_MS = 60_000;
@@ -40,41 +40,18 @@ final class WorkerClient {
                 new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(10_000));
     }
 
-    /** A worker's answer: status and body. */
-    record Reply(int status, byte[] body) {
-        String text() {
-            return new String(body, StandardCharsets.UTF_8);
-        }
-    }
-
-    Future<Reply> health(WorkerHandle w, long timeoutMs) {
+    @Override
+    public Future<Reply> health(WorkerHandle w, long timeoutMs) {
         return call(w, HttpMethod.GET, "/", null, timeoutMs);
     }
 
-    /** Asks a worker to stop gracefully; the answer does not matter (it may be gone already). */
-    void kill(WorkerHandle w) {
+    @Override
+    public void kill(WorkerHandle w) {
         call(w, HttpMethod.POST, "/kill", null, CONTROL_TIMEOUT_MS);
     }
 
-    /** The {@code "partitions":[…]} list of a worker's health or assignment answer. */
-    static Set<Integer> partitions(Reply reply) {
-        String text = reply.text();
-        String key = "\"partitions\":[";
-        int start = text.indexOf(key);
-        Set<Integer> set = new TreeSet<>();
-        if (start < 0) {
-            return set;
-        }
-        int from = start + key.length();
-        for (String part : text.substring(from, text.indexOf(']', from)).split(",")) {
-            if (!part.isBlank()) {
-                set.add(Integer.parseInt(part.trim()));
-            }
-        }
-        return set;
-    }
-
-    Future<Reply> assign(WorkerHandle w, Set<Integer> partitions) {
+    @Override
+    public Future<Reply> assign(WorkerHandle w, Set<Integer> partitions) {
         StringBuilder sb = new StringBuilder("{\"partitions\":[");
         boolean first = true;
         for (int p : partitions) {
@@ -100,15 +77,6 @@ final class WorkerClient {
         return http.request(options)
                 .compose(req -> body == null ? req.send() : req.send(body))
                 .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), b.getBytes())));
-    }
-
-    /** A field of an answer that older workers may not send: {@code fallback} when it is missing. */
-    static long longField(Reply reply, String field, long fallback) {
-        try {
-            return Json.longField(reply.body(), field);
-        } catch (IllegalArgumentException e) {
-            return fallback;
-        }
     }
 
     /**

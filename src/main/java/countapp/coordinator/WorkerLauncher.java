@@ -18,7 +18,7 @@ import java.util.List;
  * worker respawned onto an edited {@code database} would serve other data than its peers. Likewise, with
  * auth on, it refuses a file without auth rather than come up open.
  */
-final class WorkerLauncher {
+final class WorkerLauncher implements Launcher {
     /** Environment variable of the coordinator with extra JVM options for the workers it spawns. */
     static final String WORKER_JAVA_OPTS = "COUNTAPP_WORKER_JAVA_OPTS";
     private final Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -29,7 +29,8 @@ final class WorkerLauncher {
         this.secret = secret;
     }
 
-    Process launch(WorkerEndpoint endpoint, Config config) throws IOException {
+    @Override
+    public Process launch(WorkerEndpoint endpoint, Config config) throws IOException {
         Files.createDirectories(config.workerLogs());
         Path log = logFile(endpoint, config);
         List<String> command = new ArrayList<>(List.of(java.toString(),
