@@ -1,9 +1,9 @@
 package countapp.bench;
 
-import countapp.api.ItemBatch;
+import countapp.model.ItemBatch;
 import countapp.api.ItemParser;
 import countapp.api.Json;
-import countapp.api.Limits;
+import countapp.model.Limits;
 import countapp.placement.Partitioner;
 import countapp.placement.Rendezvous;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package countapp.bench;
 
-import countapp.api.ItemBatch;
+import countapp.model.ItemBatch;
 import countapp.placement.Murmur3;
 import countapp.store.Partition;
 import countapp.store.RocksStore;

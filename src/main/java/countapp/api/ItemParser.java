@@ -1,5 +1,8 @@
 package countapp.api;
 
+import countapp.model.ItemBatch;
+import countapp.model.Limits;
+
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;

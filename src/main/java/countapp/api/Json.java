@@ -1,5 +1,7 @@
 package countapp.api;
 
+import countapp.model.ItemBatch;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;

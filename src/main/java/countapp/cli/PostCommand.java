@@ -1,6 +1,6 @@
 package countapp.cli;
 
-import countapp.api.ItemBatch;
+import countapp.model.ItemBatch;
 import countapp.api.Json;
 import countapp.ops.Console;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,6 @@
 package countapp.config;
 
-import countapp.api.Limits;
+import countapp.model.Limits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,6 @@
 package countapp.config;
 
-import countapp.api.Limits;
+import countapp.model.Limits;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;

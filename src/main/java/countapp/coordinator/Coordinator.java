@@ -1,13 +1,13 @@
 package countapp.coordinator;
 
-import countapp.api.Admission;
-import countapp.api.ConnectionGuard;
-import countapp.api.HttpVerticle;
-import countapp.api.Limits;
+import countapp.http.Admission;
+import countapp.http.ConnectionGuard;
+import countapp.http.HttpVerticle;
+import countapp.model.Limits;
 import countapp.config.ClusterSecret;
 import countapp.config.Config;
 import countapp.metrics.ClusterMetrics;
-import countapp.metrics.Endpoint;
+import countapp.api.Endpoint;
 import countapp.metrics.ForwardMetrics;
 import countapp.metrics.HttpMetrics;
 import countapp.metrics.IngestMetrics;
@@ -15,7 +15,6 @@ import countapp.metrics.Metrics;
 import countapp.metrics.Trend;
 import countapp.ops.Banner;
 import countapp.ops.Dashboard;
-import countapp.store.Stores;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -54,7 +53,7 @@ public final class Coordinator {
 
     private Coordinator(Config config) {
         this.config = config;
-        int partitions = Stores.partitions(config);
+        int partitions = PartitionCount.of(config);
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         // A configured secret is shared with remote workers; otherwise spawned workers get a fresh one.
         this.secret = config.clusterSecret() != null ? config.clusterSecret() : ClusterSecret.random();

@@ -1,19 +1,19 @@
 package countapp.coordinator;
 
-import countapp.api.Admission;
+import countapp.http.Admission;
 import countapp.api.ApiException;
 import countapp.api.CountPath;
-import countapp.api.Failures;
-import countapp.api.Http;
+import countapp.http.Failures;
+import countapp.http.Http;
 import countapp.api.ItemParser;
 import countapp.api.Json;
-import countapp.api.ItemBatch;
+import countapp.model.ItemBatch;
 import countapp.config.Auth;
 import countapp.config.Config;
 import countapp.metrics.IngestMetrics;
 import countapp.metrics.Metrics;
 import countapp.ops.Dashboard;
-import countapp.ops.OpsAccess;
+import countapp.http.OpsAccess;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;

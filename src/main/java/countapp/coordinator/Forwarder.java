@@ -1,7 +1,7 @@
 package countapp.coordinator;
 
 import countapp.api.ApiException;
-import countapp.api.ItemBatch;
+import countapp.model.ItemBatch;
 import countapp.metrics.ForwardMetrics;
 import countapp.metrics.ForwardMetrics.Op;
 import io.vertx.core.Future;

@@ -1,7 +1,7 @@
 package countapp.coordinator;
 
 import countapp.api.ApiException;
-import countapp.api.ItemBatch;
+import countapp.model.ItemBatch;
 import countapp.codec.ByteSource;
 import countapp.config.ClusterSecret;
 import countapp.protocol.Channel;
@@ -167,7 +167,7 @@ final class WorkerChannel {
         if (status == 421 || status == 503) {
             return unavailable("answered " + status + ": " + message);
         }
-        return new ApiException(status, message, Map.of(), status == 507 ? countapp.api.Admission.RETRY_AFTER_SECONDS : 0);
+        return new ApiException(status, message, Map.of(), status == 507 ? countapp.http.Admission.RETRY_AFTER_SECONDS : 0);
     }
 
     private Forwarder.Unavailable unavailable(String why) {

@@ -1,5 +1,7 @@
 package countapp.metrics;
 
+import countapp.api.Endpoint;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Handler;

@@ -64,7 +64,7 @@ public record ConfigStatus(Config config, int databasePartitions, Instant loaded
         return millis / 1000.0;
     }
 
-    private static Map<String, Object> limits(countapp.api.Limits l) {
+    private static Map<String, Object> limits(countapp.model.Limits l) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("max_body_bytes", l.maxBodyBytes());
         m.put("max_items", l.maxItems());

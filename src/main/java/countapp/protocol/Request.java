@@ -1,6 +1,6 @@
 package countapp.protocol;
 
-import countapp.api.ItemBatch;
+import countapp.model.ItemBatch;
 import countapp.codec.ByteSource;
 import java.util.ArrayList;
 import java.util.List;

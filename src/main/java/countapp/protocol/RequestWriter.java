@@ -1,6 +1,6 @@
 package countapp.protocol;
 
-import countapp.api.ItemBatch;
+import countapp.model.ItemBatch;
 import countapp.codec.ByteSink;
 import io.vertx.core.buffer.Buffer;
 

@@ -23,7 +23,7 @@ import java.util.Properties;
  */
 public record DatabaseMeta(int format, int partitions, byte[] hashKey) {
     public static final String FILE = "countapp.meta";
-    static final int ROCKSDB_FORMAT = 1;
+    public static final int ROCKSDB_FORMAT = 1;
     static final int LOG_FORMAT = 2;
 
     /** Reads the metadata of an existing database. */

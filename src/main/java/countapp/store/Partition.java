@@ -1,6 +1,6 @@
 package countapp.store;
 
-import countapp.api.ItemBatch;
+import countapp.model.ItemBatch;
 import java.util.concurrent.CompletableFuture;
 
 /** One open partition. Its futures complete on the partition's own thread; callers must not block it. */

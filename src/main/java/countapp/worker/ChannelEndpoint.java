@@ -1,7 +1,7 @@
 package countapp.worker;
 
 import countapp.api.ApiException;
-import countapp.api.Failures;
+import countapp.http.Failures;
 import countapp.codec.ByteSource;
 import countapp.protocol.FrameSplitter;
 import countapp.protocol.ReplyWriter;

@@ -1,9 +1,9 @@
 package countapp.worker;
 
-import countapp.api.Admission;
+import countapp.http.Admission;
 import countapp.api.ApiException;
-import countapp.api.Failures;
-import countapp.api.Http;
+import countapp.http.Failures;
+import countapp.http.Http;
 import countapp.api.Json;
 import countapp.store.IdChunk;
 import countapp.store.Partition;

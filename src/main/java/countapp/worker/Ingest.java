@@ -1,6 +1,6 @@
 package countapp.worker;
 
-import countapp.api.ItemBatch;
+import countapp.model.ItemBatch;
 import countapp.placement.Partitioner;
 import countapp.store.Partition;
 import java.util.ArrayList;

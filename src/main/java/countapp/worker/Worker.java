@@ -1,20 +1,19 @@
 package countapp.worker;
 
-import countapp.api.Admission;
-import countapp.api.ConnectionGuard;
-import countapp.api.HttpVerticle;
-import countapp.api.Limits;
+import countapp.http.Admission;
+import countapp.http.ConnectionGuard;
+import countapp.http.HttpVerticle;
+import countapp.model.Limits;
 import countapp.config.ClusterSecret;
 import countapp.config.Config;
 import countapp.config.ConfigException;
 import countapp.config.ConfigLoader;
-import countapp.metrics.Endpoint;
+import countapp.api.Endpoint;
 import countapp.metrics.HttpMetrics;
 import countapp.metrics.IngestMetrics;
 import countapp.metrics.Metrics;
 import countapp.metrics.StoreMetrics;
 import countapp.store.Store;
-import countapp.store.Stores;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;

@@ -1,10 +1,10 @@
 package countapp.worker;
 
-import countapp.api.Admission;
+import countapp.http.Admission;
 import countapp.api.ApiException;
 import countapp.api.CountPath;
-import countapp.api.Failures;
-import countapp.api.Http;
+import countapp.http.Failures;
+import countapp.http.Http;
 import countapp.api.ItemParser;
 import countapp.api.Json;
 import countapp.config.Auth;
@@ -13,7 +13,7 @@ import countapp.protocol.Channel;
 import countapp.metrics.Metrics;
 import countapp.config.ClusterSecret;
 import countapp.config.Config;
-import countapp.ops.OpsAccess;
+import countapp.http.OpsAccess;
 import io.vertx.core.http.HttpHeaders;
 import countapp.store.Partition;
 import io.vertx.core.Future;

@@ -1,5 +1,8 @@
 package countapp.api;
 
+import countapp.model.ItemBatch;
+import countapp.model.Limits;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 

@@ -2,9 +2,9 @@ package countapp.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import countapp.api.ItemBatch;
+import countapp.model.ItemBatch;
 import countapp.api.ItemParser;
-import countapp.api.Limits;
+import countapp.model.Limits;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.SplittableRandom;

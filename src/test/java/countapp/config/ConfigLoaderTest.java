@@ -317,8 +317,8 @@ class ConfigLoaderTest {
         assertThat(c.limits().maxBodyBytes()).isEqualTo(1000);
         assertThat(c.limits().maxItems()).isEqualTo(7);
         assertThat(c.limits().requestTimeout()).isEqualTo(Duration.ofMillis(2500));
-        assertThat(c.limits().maxValueBytes()).isEqualTo(countapp.api.Limits.DEFAULT.maxValueBytes());
-        assertThat(c.limits().maxConnections()).isEqualTo(countapp.api.Limits.DEFAULT.maxConnections());
+        assertThat(c.limits().maxValueBytes()).isEqualTo(countapp.model.Limits.DEFAULT.maxValueBytes());
+        assertThat(c.limits().maxConnections()).isEqualTo(countapp.model.Limits.DEFAULT.maxConnections());
     }
 
     @Test

@@ -3,7 +3,7 @@ package countapp.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import countapp.api.ApiException;
-import countapp.api.ItemBatch;
+import countapp.model.ItemBatch;
 import countapp.config.ClusterSecret;
 import countapp.config.WorkerEndpoint;
 import countapp.protocol.FrameSplitter;

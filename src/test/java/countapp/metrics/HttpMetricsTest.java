@@ -1,5 +1,7 @@
 package countapp.metrics;
 
+import countapp.api.Endpoint;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.Timer;

@@ -1,6 +1,6 @@
 package countapp.store;
 
-import countapp.api.ItemBatch;
+import countapp.model.ItemBatch;
 import java.nio.file.Path;
 import java.time.Duration;
 

@@ -2,7 +2,7 @@ package countapp.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import countapp.api.ItemBatch;
+import countapp.model.ItemBatch;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

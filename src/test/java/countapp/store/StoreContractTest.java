@@ -9,7 +9,7 @@ import static countapp.store.StoreFixtures.count;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import countapp.api.ItemBatch;
+import countapp.model.ItemBatch;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

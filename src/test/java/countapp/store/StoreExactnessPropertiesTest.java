@@ -4,7 +4,7 @@ import static countapp.store.StoreFixtures.OPEN_TIMEOUT;
 import static countapp.store.StoreFixtures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import countapp.api.ItemBatch;
+import countapp.model.ItemBatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

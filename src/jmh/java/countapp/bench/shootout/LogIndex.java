@@ -1,6 +1,6 @@
 package countapp.bench.shootout;
 
-import countapp.api.ItemBatch;
+import countapp.model.ItemBatch;
 import countapp.store.Partition;
 import countapp.store.StoreListener;
 import countapp.store.log.LogStore;

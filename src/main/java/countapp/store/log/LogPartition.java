@@ -3,7 +3,7 @@ package countapp.store.log;
 import countapp.codec.ByteSink;
 import countapp.codec.ByteSource;
 
-import countapp.api.ItemBatch;
+import countapp.model.ItemBatch;
 import countapp.store.IdChunk;
 import countapp.store.Partition;
 import countapp.store.PartitionClosedException;

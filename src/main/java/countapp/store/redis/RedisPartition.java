@@ -1,6 +1,6 @@
 package countapp.store.redis;
 
-import countapp.api.ItemBatch;
+import countapp.model.ItemBatch;
 import countapp.store.IdChunk;
 import countapp.store.Partition;
 import countapp.store.PartitionClosedException;

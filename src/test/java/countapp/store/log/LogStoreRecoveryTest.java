@@ -3,7 +3,7 @@ package countapp.store.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import countapp.api.ItemBatch;
+import countapp.model.ItemBatch;
 import countapp.store.Partition;
 import countapp.store.StoreException;
 import countapp.store.StoreListener;

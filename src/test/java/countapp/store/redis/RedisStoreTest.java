@@ -7,7 +7,7 @@ import static countapp.store.StoreFixtures.count;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import countapp.api.ItemBatch;
+import countapp.model.ItemBatch;
 import countapp.config.RedisConfig;
 import countapp.store.Partition;
 import countapp.store.PartitionClosedException;

@@ -1,4 +1,4 @@
-package countapp.metrics;
+package countapp.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package countapp.api;
+package countapp.model;
 
 /**
  * A validated batch of items as two parallel arrays: the parsed strings are the only per-item objects on
@@ -8,7 +8,7 @@ public final class ItemBatch {
     private final String[] tenants;
     private final String[] ids;
 
-    ItemBatch(String[] tenants, String[] ids) {
+    public ItemBatch(String[] tenants, String[] ids) {
         if (tenants.length != ids.length) {
             throw new IllegalArgumentException("tenants and ids differ in length");
         }

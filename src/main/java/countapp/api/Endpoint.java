@@ -1,4 +1,4 @@
-package countapp.metrics;
+package countapp.api;
 
 /** The HTTP endpoints, as the {@code endpoint} label of the request metrics: route templates, not raw paths. */
 public enum Endpoint {

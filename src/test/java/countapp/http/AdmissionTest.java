@@ -1,4 +1,7 @@
-package countapp.api;
+package countapp.http;
+
+import countapp.api.ApiException;
+import countapp.model.Limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

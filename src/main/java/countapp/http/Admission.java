@@ -1,4 +1,7 @@
-package countapp.api;
+package countapp.http;
+
+import countapp.api.ApiException;
+import countapp.model.Limits;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,4 +1,4 @@
-package countapp.api;
+package countapp.model;
 
 import java.time.Duration;
 

@@ -1,4 +1,9 @@
-package countapp.api;
+package countapp.http;
+
+import countapp.api.ApiException;
+import countapp.model.Limits;
+import countapp.api.ItemParser;
+import countapp.api.Json;
 
 import io.vertx.core.Future;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;

@@ -1,4 +1,6 @@
-package countapp.api;
+package countapp.http;
+
+import countapp.model.Limits;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;

@@ -1,4 +1,6 @@
-package countapp.api;
+package countapp.http;
+
+import countapp.api.ApiException;
 
 import countapp.store.PartitionClosedException;
 import countapp.store.StoreException;

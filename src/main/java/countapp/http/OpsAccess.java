@@ -1,4 +1,4 @@
-package countapp.ops;
+package countapp.http;
 
 import countapp.api.ApiException;
 import countapp.config.Auth;
