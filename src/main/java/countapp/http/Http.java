@@ -23,6 +23,9 @@ public final class Http {
     /** A body's first allocation; it grows as bytes arrive. */
     private static final int INITIAL_BODY_BUFFER = 1024;
 
+    /** The most of a refused body read and dropped to keep its connection: the default body limit. */
+    private static final long MAX_DRAIN_BYTES = 16L << 20;
+
     private Http() {}
 
     /**
@@ -79,14 +82,33 @@ public final class Http {
         if (e.retryAfterSeconds() > 0 && !resp.headWritten()) {
             resp.putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(e.retryAfterSeconds()));
         }
-        if (e.status() == 413 || e.status() == 408 || (e.status() == 503 && !req.isEnded())) {
-            // The rest of the body is not read (or a refused one was never read): close the connection once
-            // answered, since the unread bytes would be taken for the next request.
+        if (!req.isEnded() && !drainable(req, e)) {
+            // Too much (or too slow) a body to drain: close once answered. The client may see a reset
+            // rather than the answer, which is the price of not reading 16 MiB it was told not to send.
             resp.putHeader(HttpHeaders.CONNECTION, "close");
             json(resp, e.status(), e.toJson()).onComplete(v -> req.connection().close());
             return;
         }
         json(resp, e.status(), e.toJson());
+    }
+
+    /**
+     * Whether the unread rest of a refused request's body is discarded as it arrives, keeping the connection:
+     * a request shed as overload (503) or refused before its body was read (401, 403, 400) answers at once
+     * and the client reads that answer. Closing instead, with the body's bytes still arriving, resets the
+     * connection, and most clients then report a network error in place of the 503 and its Retry-After.
+     * Discarding costs no memory: with no body handler set, arriving bytes are dropped.
+     */
+    private static boolean drainable(HttpServerRequest req, ApiException e) {
+        if (e.status() == 413 || e.status() == 408) {
+            return false;
+        }
+        String declared = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+        try {
+            return declared != null && Long.parseLong(declared.trim()) <= MAX_DRAIN_BYTES;
+        } catch (NumberFormatException nfe) {
+            return false;
+        }
     }
 
     /** Answers a request Netty could not decode (an over-long header or request line) in JSON. */

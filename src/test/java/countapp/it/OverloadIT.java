@@ -116,6 +116,88 @@ class OverloadIT {
         }
     }
 
+    /**
+     * Regression (#11, CI): a request refused before its body was read used to be answered with
+     * {@code Connection: close}; closing with the body still arriving resets the connection, and the client
+     * reported a network error instead of the 503. The rest of the body is now dropped as it arrives, and
+     * the connection serves the next request.
+     */
+    @Test
+    void refusedWithBodyUnread_503ReachesTheClient_connectionServesTheNextRequest() throws Exception {
+        try (Cluster cluster = Cluster.start(dir, 1, "limits:\n  max_in_flight: 1\n");
+                Socket holder = new Socket("127.0.0.1", cluster.port);
+                Socket refused = new Socket("127.0.0.1", cluster.port)) {
+            byte[] held = Cluster.items("held", List.of("a")).getBytes(StandardCharsets.UTF_8);
+            OutputStream holderOut = holder.getOutputStream();
+            holderOut.write(("POST /items HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + held.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            holderOut.write(held, 0, 1); // admitted, and holding the only slot until its body completes
+            holderOut.flush();
+
+            Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> {
+                RawResponse r = RawResponse.exchange(refused, postItems("shed", 5_000));
+                assertThat(r.status).as(r.body).isIn(200, 503);
+                return r.status == 503;
+            });
+            RawResponse shed = RawResponse.exchange(refused, postItems("shed", 5_000));
+            assertThat(shed.status).isEqualTo(503);
+            assertThat(shed.headers).containsKey("retry-after");
+
+            holderOut.write(held, 1, held.length - 1);
+            holderOut.flush();
+            assertThat(RawResponse.read(holder).status).isEqualTo(200);
+            RawResponse next = RawResponse.exchange(refused, postItems("after", 3));
+            assertThat(next.status).as("the same connection, after two refusals: " + next.body).isEqualTo(200);
+            assertThat(cluster.count("shed")).isZero();
+            assertThat(cluster.count("after")).isEqualTo(3);
+        }
+    }
+
+    private static byte[] postItems(String tenant, int n) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add("id-" + i);
+        }
+        byte[] body = Cluster.items(tenant, ids).getBytes(StandardCharsets.UTF_8);
+        byte[] head = ("POST /items HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] all = java.util.Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, all, head.length, body.length);
+        return all;
+    }
+
+    /** One HTTP/1.1 response read off a raw socket: enough of the protocol for a Content-Length answer. */
+    private record RawResponse(int status, Map<String, String> headers, String body) {
+        static RawResponse exchange(Socket s, byte[] request) throws IOException {
+            s.getOutputStream().write(request);
+            s.getOutputStream().flush();
+            return read(s);
+        }
+
+        static RawResponse read(Socket s) throws IOException {
+            s.setSoTimeout(10_000);
+            java.io.InputStream in = s.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new IOException("connection closed after: " + head);
+                }
+                head.append((char) b);
+            }
+            String[] lines = head.toString().split("\r\n");
+            Map<String, String> headers = new java.util.HashMap<>();
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                headers.put(lines[i].substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT),
+                        lines[i].substring(colon + 1).trim());
+            }
+            byte[] body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
+            return new RawResponse(Integer.parseInt(lines[0].split(" ")[1]), headers,
+                    new String(body, StandardCharsets.UTF_8));
+        }
+    }
+
     @Test
     void openLoopAtThreeTimesCapacity_excessShedQuickly_admittedExact_throughputRecovers() throws Exception {
         try (Cluster cluster = Cluster.start(dir, 2, "limits:\n  max_in_flight: 64\n")) {
