@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +38,7 @@ class DashboardIT {
             System.err.println("\n" + "!".repeat(78) + "\n!! DashboardIT SKIPPED: " + CHROMIUM + " is missing."
                     + " Install it with: apt-get install -y chromium\n" + "!".repeat(78) + "\n");
         }
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), CHROMIUM + " is missing: the dashboard test needs Chromium");
+        countapp.testing.Prerequisite.require(Files.isExecutable(CHROMIUM), CHROMIUM + " is missing: the dashboard test needs Chromium");
         // 127.0.0.2 is loopback but not "localhost": a remote worker, never spawned, here never answering.
         deadRemote = "http://127.0.0.2:" + Cluster.freePorts(1).get(0);
         cluster = Cluster.start(dir, 2, "", List.of(deadRemote));

@@ -22,13 +22,13 @@ class FailoverIT {
         try (Cluster cluster = Cluster.start(dir, 3, "")) {
             SetWorkload load = new SetWorkload(cluster, "kill", 4, 6, 20).start();
             for (int victim : List.of(cluster.workerPorts.get(0), cluster.workerPorts.get(1))) {
-                Thread.sleep(1500);
+                load.awaitProgress(100);
                 long pid = cluster.workerPid(victim);
                 ProcessHandle.of(pid).orElseThrow().destroyForcibly();
                 Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Cluster.process(pid).isEmpty());
                 cluster.awaitSettled(3); // respawned and handed its partitions back
             }
-            Thread.sleep(1500);
+            load.awaitProgress(100);
 
             String figures = load.stopAndVerify();
 
@@ -39,17 +39,18 @@ class FailoverIT {
     @Test
     void workerPausedLongerThanHealthInterval_noErrorsNoLoss() throws Exception {
         try (Cluster cluster = Cluster.start(dir, 3, "")) {
-            SetWorkload load = new SetWorkload(cluster, "pause", 4, 6, 20).start();
-            Thread.sleep(1500);
+            SetWorkload load = new SetWorkload(cluster, "pause", 4, 6, 20).start().awaitProgress(100);
             int victim = cluster.workerPorts.get(2);
             long pid = cluster.workerPid(victim);
 
             signal("STOP", pid);
-            Thread.sleep(2000); // eight health intervals: the worker is declared down, its partitions move
+            Awaitility.await("the paused worker declared down").atMost(Duration.ofSeconds(20))
+                    .until(() -> cluster.log().lines()
+                            .anyMatch(l -> l.contains("localhost:" + victim) && l.contains("missed")));
+            load.awaitProgress(100); // served by the other workers meanwhile
             signal("CONT", pid);
-            Thread.sleep(500);
             cluster.awaitSettled(3);
-            Thread.sleep(1500);
+            load.awaitProgress(100);
 
             load.stopAndVerify();
             // Usually the worker survives its pause and takes its partitions back; on a badly overloaded
@@ -61,15 +62,14 @@ class FailoverIT {
     @Test
     void workerPausedBeyondStallLimit_isKilledAndRespawned_noErrorsNoLoss() throws Exception {
         try (Cluster cluster = Cluster.start(dir, 3, "")) {
-            SetWorkload load = new SetWorkload(cluster, "stall", 4, 6, 20).start();
-            Thread.sleep(1500);
+            SetWorkload load = new SetWorkload(cluster, "stall", 4, 6, 20).start().awaitProgress(100);
             int victim = cluster.workerPorts.get(1);
             long pid = cluster.workerPid(victim);
 
             signal("STOP", pid);
             Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> Cluster.process(pid).isEmpty());
             cluster.awaitSettled(3);
-            Thread.sleep(1500);
+            load.awaitProgress(100);
 
             load.stopAndVerify();
             assertThat(cluster.workerPid(victim)).isNotEqualTo(pid);

@@ -144,14 +144,13 @@ class RedisClusterIT {
     /** The failover "set" test on the Redis backend: SIGKILL a worker under load; nothing lost, no errors. */
     @Test
     void workerSigkilledUnderLoad_noErrorsNoLoss() throws Exception {
-        SetWorkload load = new SetWorkload(a, "rkill", 4, 6, 20).start();
-        Thread.sleep(1500);
+        SetWorkload load = new SetWorkload(a, "rkill", 4, 6, 20).start().awaitProgress(100);
         int victim = a.workerPorts.get(0);
         long pid = a.workerPid(victim);
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Cluster.process(pid).isEmpty());
         a.awaitSettled(2); // respawned and handed its partitions back
-        Thread.sleep(1500);
+        load.awaitProgress(100);
 
         String figures = load.stopAndVerify();
 

@@ -25,8 +25,7 @@ class RedisFailoverIT {
         Files.createDirectories(dir.resolve("app"));
         try (RedisServers.RedisCluster redis = RedisServers.cluster(dir.resolve("redis"), 3, 1);
                 Cluster cluster = Cluster.start(dir.resolve("app"), 2, "redis_wait_replicas: 1\n", redis.url())) {
-            SetWorkload load = new SetWorkload(cluster, "rfail", 4, 9, 20).start();
-            Thread.sleep(2000);
+            SetWorkload load = new SetWorkload(cluster, "rfail", 4, 9, 20).start().awaitProgress(100);
             long ackedBefore = load.acknowledged();
             RedisServers.Server victim = redis.liveMasters().get(0);
             long killedAt = System.nanoTime();
@@ -40,7 +39,7 @@ class RedisFailoverIT {
             victim.start();
             redis.awaitHealthy(Duration.ofSeconds(60));
             long rejoinedMs = (System.nanoTime() - killedAt) / 1_000_000;
-            Thread.sleep(2000);
+            load.awaitProgress(100);
 
             String figures = load.stopAndVerify();
             System.out.printf("[redis-failover] wait_replicas=1 acked_before_kill=%d failover_ms=%d rejoined_ms=%d %s%n",

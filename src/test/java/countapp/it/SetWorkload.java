@@ -92,6 +92,18 @@ final class SetWorkload {
         }
     }
 
+    /**
+     * Waits until the clients have completed {@code more} further requests: the load is running and served,
+     * which is what a test means by "let the load run" before and after it breaks something.
+     */
+    SetWorkload awaitProgress(int more) {
+        long target = requests.get() + more;
+        org.awaitility.Awaitility.await(prefix + ": " + more + " more requests completed")
+                .atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(20))
+                .until(() -> requests.get() >= target);
+        return this;
+    }
+
     long acknowledged() {
         return acked.values().stream().mapToLong(Set::size).sum();
     }

@@ -306,9 +306,11 @@ abstract class StoreContractTest {
         try {
             List<java.util.concurrent.Future<List<Object>>> outcomes = new ArrayList<>();
             java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(4);
             for (int r = 0; r < 4; r++) {
                 outcomes.add(readers.submit(() -> {
                     go.await();
+                    reading.countDown();
                     List<Object> seen = new ArrayList<>();
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                     // Until the close shows, however fast reads are (an in-memory count takes nanoseconds).
@@ -326,7 +328,7 @@ abstract class StoreContractTest {
                 }));
             }
             go.countDown();
-            Thread.sleep(5);
+            reading.await(); // every reader is in its loop: the close races real reads
             await(p.close());
 
             for (java.util.concurrent.Future<List<Object>> f : outcomes) {
@@ -404,8 +406,9 @@ abstract class StoreContractTest {
         Store second = anotherStore(Duration.ofMillis(200));
 
         CompletableFuture<Partition> opening = CompletableFuture.supplyAsync(() -> second.open(0, OPEN_TIMEOUT));
-        Thread.sleep(300);
-        assertThat(opening).as("still waiting for the lock").isNotDone();
+        org.awaitility.Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> !opening.isDone()); // still waiting for the lock
+
         await(first.close());
 
         Partition taken = opening.get(10, TimeUnit.SECONDS);

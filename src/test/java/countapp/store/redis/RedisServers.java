@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Real {@code redis-server} processes for tests: each on a free loopback port (never 6379), with its data
@@ -33,7 +32,7 @@ public final class RedisServers {
                     + "*  CI installs them in .ci/run and runs these tests.                 *\n"
                     + "**********************************************************************\n");
         }
-        Assumptions.assumeTrue(installed, "redis-server and redis-cli are not installed: Redis tests skipped");
+        countapp.testing.Prerequisite.require(installed, "redis-server and redis-cli are not installed");
     }
 
     private static boolean onPath(String program) {
