@@ -10,7 +10,7 @@ import java.nio.charset.CharacterCodingException;
  */
 public final class CountPath {
     private static final String PREFIX = "/items/";
-    private static final String SUFFIX = "/count";
+    public static final String SUFFIX = "/count";
     public static final String IDS_SUFFIX = "/ids";
 
     private CountPath() {}
@@ -18,6 +18,15 @@ public final class CountPath {
     /** The decoded tenant, or null when {@code rawPath} is not a count path. */
     public static String tenant(String rawPath) {
         return tenant(rawPath, SUFFIX);
+    }
+
+    /** The decoded tenant of {@code /items/{tenant}<suffix>}; 404 when there is none (an empty tenant). */
+    public static String require(String rawPath, String suffix) {
+        String tenant = tenant(rawPath, suffix);
+        if (tenant == null) {
+            throw new ApiException(404, "no tenant in " + rawPath);
+        }
+        return tenant;
     }
 
     /** The decoded tenant of {@code /items/{tenant}<suffix>}, or null when {@code rawPath} is not one. */

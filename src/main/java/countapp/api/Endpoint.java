@@ -12,6 +12,7 @@ public enum Endpoint {
     DASHBOARD("/dashboard"),
     PARTITIONS("/partitions"),
     KILL("/kill"),
+    CHANNEL("/channel"),
     OTHER("other");
 
     private final String label;
@@ -38,6 +39,7 @@ public enum Endpoint {
             case "/dashboard": return DASHBOARD;
             case "/partitions": return PARTITIONS;
             case "/kill": return KILL;
+            case "/channel": return CHANNEL;
             default:
                 if (path.startsWith("/items/")) {
                     if (path.endsWith("/count")) {

@@ -1,5 +1,6 @@
 package countapp.config;
 
+import countapp.model.ItemBatch;
 import countapp.api.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -115,6 +116,21 @@ public final class Auth {
     }
 
     /** 403 unless {@code key} may use {@code tenant}. */
+    /** Checks every tenant of {@code batch} against {@code key}; a null key (auth off, or the coordinator) passes. */
+    public static ItemBatch authorize(Key key, ItemBatch batch) {
+        if (key != null) {
+            String last = null;
+            for (int i = 0; i < batch.size(); i++) {
+                String tenant = batch.tenant(i);
+                if (!tenant.equals(last)) { // batches are usually runs of one tenant
+                    authorize(key, tenant);
+                    last = tenant;
+                }
+            }
+        }
+        return batch;
+    }
+
     public static void authorize(Key key, String tenant) {
         if (!key.allows(tenant)) {
             throw new ApiException(403, "this API key may not use tenant \"" + tenant + "\"", Map.of("tenant", tenant));

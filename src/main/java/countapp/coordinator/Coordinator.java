@@ -100,7 +100,7 @@ public final class Coordinator {
         Admission admission = new Admission(() -> supervisor.config().limits());
         CoordinatorHandler api = new CoordinatorHandler(forwarder, supervisor, ingest, metrics, status, new Dashboard(),
                 admission);
-        return http.instrument(api);
+        return http.instrument(api.router());
     }
 
     /** Stops the API and every spawned worker (gracefully, then forcibly). Idempotent. */

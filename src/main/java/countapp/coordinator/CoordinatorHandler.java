@@ -5,9 +5,10 @@ import countapp.api.ApiException;
 import countapp.api.CountPath;
 import countapp.http.Failures;
 import countapp.http.Http;
+import countapp.http.Router;
+import countapp.api.Endpoint;
 import countapp.api.ItemParser;
 import countapp.api.Json;
-import countapp.model.ItemBatch;
 import countapp.config.Auth;
 import countapp.config.Config;
 import countapp.metrics.IngestMetrics;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * reload (a revoked key) applies to the next request. With auth on, the ops endpoints need a key with
  * {@code ops: true} (see {@link OpsAccess}); only {@code /health} answers anyone.
  */
-final class CoordinatorHandler implements Handler<HttpServerRequest> {
+final class CoordinatorHandler {
     private static final Logger LOG = LoggerFactory.getLogger(CoordinatorHandler.class);
 
     private final Forwarder forwarder;
@@ -52,99 +53,48 @@ final class CoordinatorHandler implements Handler<HttpServerRequest> {
         this.dashboard = dashboard;
     }
 
-    @Override
-    public void handle(HttpServerRequest req) {
-        try {
-            route(req);
-        } catch (ApiException e) {
-            Http.error(req, e);
-        }
-    }
-
-    private void route(HttpServerRequest req) {
-        String path = req.path();
-        HttpMethod method = req.method();
-        switch (path) {
-            case "/items":
-                if (method == HttpMethod.POST) {
-                    postItems(req);
-                } else {
-                    Http.methodNotAllowed(req, "POST");
-                }
-                return;
-            case "/health":
+    /** The public routes; with auth on, every one but {@code /health} needs a key. */
+    Router router() {
+        return new Router()
+                .route(Endpoint.ITEMS, this::postItems, HttpMethod.POST)
                 // Public on purpose: a load balancer's check carries no key. It says only whether this
                 // coordinator runs and is settled, nothing about workers or data.
-                get(req, () -> Http.json(req.response(), 200, StatusJson.health(supervisor)));
-                return;
-            case "/":
-                ops(req, () -> Http.json(req.response(), 200, StatusJson.of(supervisor)));
-                return;
-            case "/status":
-                ops(req, () -> Http.json(req.response(), 200, status.snapshot().toJson()));
-                return;
-            case "/metrics":
-                ops(req, () -> metrics.serve(req));
-                return;
-            case "/dashboard":
-                ops(req, () -> dashboard.serve(req));
-                return;
-            default:
-                tenantRoute(req, path, method);
-        }
+                .get(Endpoint.HEALTH, req -> Http.json(req.response(), 200, StatusJson.health(supervisor)))
+                .get(Endpoint.ROOT, ops(req -> Http.json(req.response(), 200, StatusJson.of(supervisor))))
+                .get(Endpoint.STATUS, ops(req -> Http.json(req.response(), 200, status.snapshot().toJson())))
+                .get(Endpoint.METRICS, ops(metrics::serve))
+                .get(Endpoint.DASHBOARD, ops(dashboard::serve))
+                .get(Endpoint.COUNT, req -> count(req, CountPath.require(req.path(), CountPath.SUFFIX)))
+                .get(Endpoint.IDS, req -> ids(req, CountPath.require(req.path(), CountPath.IDS_SUFFIX)));
     }
 
     /** An ops endpoint: with auth on, only for a key with {@code ops: true}. */
-    private void ops(HttpServerRequest req, Runnable answer) {
-        OpsAccess.require(req, supervisor.config().auth(), null);
-        get(req, answer);
+    private Handler<HttpServerRequest> ops(Handler<HttpServerRequest> route) {
+        return req -> {
+            OpsAccess.require(req, supervisor.config().auth(), null);
+            route.handle(req);
+        };
     }
 
-    private static void get(HttpServerRequest req, Runnable answer) {
-        if (req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD) {
-            answer.run();
-        } else {
-            Http.methodNotAllowed(req, "GET");
+    /** Authenticates and authorises a read of {@code tenant}, then admits it. */
+    private Admission.Ticket admitRead(HttpServerRequest req, String tenant) {
+        Auth auth = supervisor.config().auth();
+        if (auth.enabled()) {
+            Auth.authorize(auth.authenticate(req.getHeader(HttpHeaders.AUTHORIZATION)), tenant);
         }
+        return admission.admit();
     }
 
-    /** {@code /items/{tenant}/count} and {@code /items/{tenant}/ids}; the count suffix wins when both fit. */
-    private void tenantRoute(HttpServerRequest req, String path, HttpMethod method) {
-        String tenant;
-        boolean ids = false;
-        try {
-            tenant = CountPath.tenant(path);
-            if (tenant == null) {
-                tenant = CountPath.tenant(path, CountPath.IDS_SUFFIX);
-                ids = true;
+    private void count(HttpServerRequest req, String tenant) {
+        Admission.Ticket ticket = admitRead(req, tenant);
+        forwarder.count(tenant).onComplete(ar -> {
+            ticket.release();
+            if (ar.succeeded()) {
+                Http.json(req.response(), 200, Json.count(ar.result()));
+            } else {
+                Failures.answer(req, ar.cause());
             }
-        } catch (ApiException e) {
-            Http.error(req, e);
-            return;
-        }
-        if (tenant == null) {
-            Http.notFound(req);
-        } else if (method != HttpMethod.GET) {
-            Http.methodNotAllowed(req, "GET");
-        } else {
-            Auth auth = supervisor.config().auth();
-            if (auth.enabled()) {
-                Auth.authorize(auth.authenticate(req.getHeader(HttpHeaders.AUTHORIZATION)), tenant);
-            }
-            Admission.Ticket ticket = admission.admit();
-            if (ids) {
-                ids(req, tenant, ticket);
-                return;
-            }
-            forwarder.count(tenant).onComplete(ar -> {
-                ticket.release();
-                if (ar.succeeded()) {
-                    Http.json(req.response(), 200, Json.count(ar.result()));
-                } else {
-                    fail(req, ar.cause());
-                }
-            });
-        }
+        });
     }
 
     private void postItems(HttpServerRequest req) {
@@ -156,7 +106,7 @@ final class CoordinatorHandler implements Handler<HttpServerRequest> {
         Admission.Ticket ticket = admission.admit();
         Http.readBody(req, config.limits(), ticket)
                 .map(body -> parser.parse(body.getBytes()))
-                .map(batch -> authorize(key, batch))
+                .map(batch -> Auth.authorize(key, batch))
                 .compose(batch -> {
                     ingest.received(batch.size());
                     return forwarder.add(batch).map(added -> {
@@ -169,34 +119,21 @@ final class CoordinatorHandler implements Handler<HttpServerRequest> {
                     if (ar.succeeded()) {
                         Http.json(req.response(), 200, ar.result());
                     } else {
-                        fail(req, ar.cause());
+                        Failures.answer(req, ar.cause());
                     }
                 });
-    }
-
-    private static ItemBatch authorize(Auth.Key key, ItemBatch batch) {
-        if (key != null) {
-            String last = null;
-            for (int i = 0; i < batch.size(); i++) {
-                String tenant = batch.tenant(i);
-                if (!tenant.equals(last)) {
-                    Auth.authorize(key, tenant);
-                    last = tenant;
-                }
-            }
-        }
-        return batch;
     }
 
     /**
      * Relays the owner's stream of JSON lines. Once the first byte is sent, a failure on either side closes
      * both connections: a cut-off dump must look broken to the client, never complete.
      */
-    private void ids(HttpServerRequest req, String tenant, Admission.Ticket ticket) {
+    private void ids(HttpServerRequest req, String tenant) {
+        Admission.Ticket ticket = admitRead(req, tenant);
         forwarder.ids(tenant).onComplete(ar -> {
             if (ar.failed()) {
                 ticket.release();
-                fail(req, ar.cause());
+                Failures.answer(req, ar.cause());
                 return;
             }
             HttpClientResponse source = ar.result();
@@ -214,13 +151,5 @@ final class CoordinatorHandler implements Handler<HttpServerRequest> {
                 req.connection().close();
             });
         });
-    }
-
-    private static void fail(HttpServerRequest req, Throwable cause) {
-        ApiException e = Failures.toApi(cause);
-        if (e.status() >= 500) {
-            LOG.warn("{} {} failed: {}", req.method(), req.path(), e.getMessage());
-        }
-        Http.error(req, e);
     }
 }

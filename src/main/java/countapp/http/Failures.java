@@ -5,13 +5,33 @@ import countapp.api.ApiException;
 import countapp.store.PartitionClosedException;
 import countapp.store.StoreException;
 import countapp.store.WriteBlockedException;
+import io.vertx.core.http.HttpServerRequest;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Maps any failure to the {@link ApiException} a client should see. */
 public final class Failures {
+    private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
+
     private Failures() {}
+
+    /**
+     * Answers {@code req} with the status {@code cause} maps to. A 500 is a bug and is logged with its
+     * stack; other server-side failures (a worker down, a full disk) with one line; 503 is routine overload
+     * or failover and is not logged per request.
+     */
+    public static void answer(HttpServerRequest req, Throwable cause) {
+        ApiException e = toApi(cause);
+        if (e.status() == 500) {
+            LOG.error("{} {} failed", req.method(), req.path(), unwrap(cause));
+        } else if (e.status() > 500 && e.status() != 503) {
+            LOG.warn("{} {} failed: {}", req.method(), req.path(), e.getMessage());
+        }
+        Http.error(req, e);
+    }
 
     public static ApiException toApi(Throwable error) {
         Throwable e = unwrap(error);

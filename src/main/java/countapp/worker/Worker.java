@@ -111,7 +111,7 @@ public final class Worker {
         WorkerHandler api = new WorkerHandler(this, table, metrics, new IngestMetrics(metrics.registry()),
                 new Admission(() -> config.limits()));
         var handler = new HttpMetrics(metrics.registry(), EnumSet.of(Endpoint.ROOT, Endpoint.ITEMS, Endpoint.COUNT,
-                Endpoint.IDS, Endpoint.METRICS, Endpoint.PARTITIONS)).instrument(api);
+                Endpoint.IDS, Endpoint.METRICS, Endpoint.PARTITIONS)).instrument(api.router());
         Supplier<Limits> limits = () -> config.limits();
         ConnectionGuard guard = new ConnectionGuard(vertx, limits);
         try {

@@ -5,6 +5,8 @@ import countapp.api.ApiException;
 import countapp.api.CountPath;
 import countapp.http.Failures;
 import countapp.http.Http;
+import countapp.http.Router;
+import countapp.api.Endpoint;
 import countapp.api.ItemParser;
 import countapp.api.Json;
 import countapp.config.Auth;
@@ -26,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The worker's HTTP API. Stateless apart from the worker it serves; safe on any event loop. */
-final class WorkerHandler implements Handler<HttpServerRequest> {
+final class WorkerHandler {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerHandler.class);
 
     private final Worker worker;
@@ -50,87 +52,55 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
         this.ingestMetrics = ingestMetrics;
     }
 
-    @Override
-    public void handle(HttpServerRequest req) {
-        try {
-            route(req);
-        } catch (ApiException e) {
-            Http.error(req, e);
-        }
+    /** The worker's routes; the coordinator's own calls (the channel, assignments, /kill) need the cluster secret. */
+    Router router() {
+        return new Router()
+                // With auth on, health and metrics need an ops key, or the cluster secret (the coordinator's checks).
+                .get(Endpoint.ROOT, opsOrSecret(this::health))
+                .get(Endpoint.METRICS, opsOrSecret(metrics::serve)) // also while stopping: the last scrape shows the drain
+                .route(Endpoint.KILL, secret(this::kill), HttpMethod.GET, HttpMethod.POST)
+                .route(Endpoint.CHANNEL, secret(this::channel), HttpMethod.GET)
+                .route(Endpoint.ITEMS, unlessStopping(this::postItems), HttpMethod.POST)
+                .route(Endpoint.PARTITIONS, unlessStopping(secret(this::assign)), HttpMethod.PUT)
+                .get(Endpoint.PARTITIONS, unlessStopping(secret(
+                        req -> Http.json(req.response(), 200, PartitionList.toJson(table.owned())))))
+                .get(Endpoint.COUNT, unlessStopping(req -> count(req, CountPath.require(req.path(), CountPath.SUFFIX))))
+                .get(Endpoint.IDS, unlessStopping(req -> ids(req, CountPath.require(req.path(), CountPath.IDS_SUFFIX))));
     }
 
-    private void route(HttpServerRequest req) {
-        String path = req.path();
-        HttpMethod method = req.method();
-        if ("/".equals(path)) {
-            // With auth on, health and metrics need an ops key, or the cluster secret (the coordinator's checks).
+    private Handler<HttpServerRequest> opsOrSecret(Handler<HttpServerRequest> route) {
+        return req -> {
             OpsAccess.require(req, worker.config().auth(), worker.secret());
-            if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
-                health(req);
-            } else {
-                Http.methodNotAllowed(req, "GET");
-            }
-        } else if ("/metrics".equals(path)) {
-            OpsAccess.require(req, worker.config().auth(), worker.secret());
-            if (method == HttpMethod.GET) {
-                metrics.serve(req); // also while stopping: the last scrape shows the drain
-            } else {
-                Http.methodNotAllowed(req, "GET");
-            }
-        } else if ("/kill".equals(path)) {
-            if (method == HttpMethod.GET || method == HttpMethod.POST) {
-                requireSecret(req);
-                Http.json(req.response(), 200, "{\"status\":\"stopping\",\"port\":" + worker.port() + "}")
-                        .onComplete(v -> worker.stopAndExit("a /kill request"));
-            } else {
-                Http.methodNotAllowed(req, "GET, POST");
-            }
-        } else if (Channel.PATH.equals(path)) {
-            requireSecret(req);
-            if (method == HttpMethod.GET && Channel.UPGRADE.equalsIgnoreCase(req.getHeader(HttpHeaders.UPGRADE))) {
-                channel.accept(req);
-            } else {
-                throw new ApiException(400, "GET " + Channel.PATH + " with Upgrade: " + Channel.UPGRADE + " only");
-            }
-        } else if (worker.stopping()) {
-            Http.error(req, new ApiException(503, "worker on port " + worker.port() + " is stopping"));
-        } else if ("/items".equals(path)) {
-            if (method == HttpMethod.POST) {
-                postItems(req);
-            } else {
-                Http.methodNotAllowed(req, "POST");
-            }
-        } else if ("/partitions".equals(path)) {
-            requireSecret(req);
-            if (method == HttpMethod.PUT) {
-                assign(req);
-            } else if (method == HttpMethod.GET) {
-                Http.json(req.response(), 200, PartitionList.toJson(table.owned()));
-            } else {
-                Http.methodNotAllowed(req, "GET, PUT");
-            }
-        } else {
-            tenantRoute(req, path, method);
-        }
+            route.handle(req);
+        };
     }
 
-    /** {@code /items/{tenant}/count} and {@code /items/{tenant}/ids}; the count suffix wins when both fit. */
-    private void tenantRoute(HttpServerRequest req, String path, HttpMethod method) {
-        String tenant = CountPath.tenant(path);
-        boolean ids = false;
-        if (tenant == null) {
-            tenant = CountPath.tenant(path, CountPath.IDS_SUFFIX);
-            ids = true;
+    private Handler<HttpServerRequest> secret(Handler<HttpServerRequest> route) {
+        return req -> {
+            requireSecret(req);
+            route.handle(req);
+        };
+    }
+
+    private Handler<HttpServerRequest> unlessStopping(Handler<HttpServerRequest> route) {
+        return req -> {
+            if (worker.stopping()) {
+                throw new ApiException(503, "worker on port " + worker.port() + " is stopping");
+            }
+            route.handle(req);
+        };
+    }
+
+    private void kill(HttpServerRequest req) {
+        Http.json(req.response(), 200, "{\"status\":\"stopping\",\"port\":" + worker.port() + "}")
+                .onComplete(v -> worker.stopAndExit("a /kill request"));
+    }
+
+    private void channel(HttpServerRequest req) {
+        if (!Channel.UPGRADE.equalsIgnoreCase(req.getHeader(HttpHeaders.UPGRADE))) {
+            throw new ApiException(400, "GET " + Channel.PATH + " with Upgrade: " + Channel.UPGRADE + " only");
         }
-        if (tenant == null) {
-            Http.notFound(req);
-        } else if (method != HttpMethod.GET) {
-            Http.methodNotAllowed(req, "GET");
-        } else if (ids) {
-            ids(req, tenant);
-        } else {
-            count(req, tenant);
-        }
+        channel.accept(req);
     }
 
     private void ids(HttpServerRequest req, String tenant) {
@@ -142,7 +112,7 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
         try {
             partition = ingest.owner(tenant);
         } catch (RuntimeException e) {
-            fail(req, e);
+            Failures.answer(req, e);
             return;
         }
         IdStream.start(worker, req, partition, tenant, admission.admit());
@@ -187,14 +157,7 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
         worker.requestStarted();
         Http.readBody(req, config.limits(), ticket)
                 .map(body -> parser.parse(body.getBytes()))
-                .map(batch -> {
-                    if (key != null) {
-                        for (int i = 0; i < batch.size(); i++) {
-                            Auth.authorize(key, batch.tenant(i));
-                        }
-                    }
-                    return batch;
-                })
+                .map(batch -> Auth.authorize(key, batch))
                 .compose(batch -> {
                     ingestMetrics.received(batch.size());
                     return Future.fromCompletionStage(ingest.add(batch).thenApply(added -> {
@@ -208,7 +171,7 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
                     if (ar.succeeded()) {
                         Http.json(req.response(), 200, ar.result());
                     } else {
-                        fail(req, ar.cause());
+                        Failures.answer(req, ar.cause());
                     }
                 });
     }
@@ -232,7 +195,7 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
             if (ar.succeeded()) {
                 Http.json(req.response(), 200, Json.count(ar.result()));
             } else {
-                fail(req, ar.cause());
+                Failures.answer(req, ar.cause());
             }
         });
     }
@@ -247,17 +210,8 @@ final class WorkerHandler implements Handler<HttpServerRequest> {
                     if (ar.succeeded()) {
                         Http.json(req.response(), 200, PartitionList.toJson(ar.result()));
                     } else {
-                        fail(req, ar.cause());
+                        Failures.answer(req, ar.cause());
                     }
                 });
     }
-
-    private void fail(HttpServerRequest req, Throwable cause) {
-        ApiException e = Failures.toApi(cause);
-        if (e.status() >= 500 && e.status() != 503) {
-            LOG.error("{} {} failed", req.method(), req.path(), Failures.unwrap(cause));
-        }
-        Http.error(req, e);
-    }
-
 }
