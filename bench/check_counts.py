@@ -9,6 +9,7 @@ awaited). Prints one line and exits 1 on a violation.
 """
 import json
 import sys
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -16,8 +17,11 @@ import urllib.request
 def count(base, kind, tenant):
     t = urllib.parse.quote(tenant, safe="")
     url = f"{base}/items/{t}/count" if kind == "countapp" else f"{base}/SCARD/{t}"
-    with urllib.request.urlopen(url, timeout=30) as r:
-        doc = json.load(r)
+    try:
+        with urllib.request.urlopen(url, timeout=60) as r:
+            doc = json.load(r)
+    except urllib.error.HTTPError as e:
+        sys.exit(f"exactness {kind}: GET {url} answered {e.code}: {e.read().decode(errors='replace')}")
     return doc["count"] if kind == "countapp" else doc["SCARD"]
 
 

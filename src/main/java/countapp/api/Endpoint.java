@@ -30,26 +30,29 @@ public enum Endpoint {
      * only: a tenant never becomes a label value (which would make the label set unbounded).
      */
     public static Endpoint of(String path) {
-        switch (path) {
-            case "/": return ROOT;
-            case "/health": return HEALTH;
-            case "/items": return ITEMS;
-            case "/status": return STATUS;
-            case "/metrics": return METRICS;
-            case "/dashboard": return DASHBOARD;
-            case "/partitions": return PARTITIONS;
-            case "/kill": return KILL;
-            case "/channel": return CHANNEL;
-            default:
-                if (path.startsWith("/items/")) {
-                    if (path.endsWith("/count")) {
-                        return COUNT;
-                    }
-                    if (path.endsWith("/ids")) {
-                        return IDS;
-                    }
-                }
-                return OTHER;
+        return switch (path) {
+            case "/" -> ROOT;
+            case "/health" -> HEALTH;
+            case "/items" -> ITEMS;
+            case "/status" -> STATUS;
+            case "/metrics" -> METRICS;
+            case "/dashboard" -> DASHBOARD;
+            case "/partitions" -> PARTITIONS;
+            case "/kill" -> KILL;
+            case "/channel" -> CHANNEL;
+            default -> tenantEndpoint(path);
+        };
+    }
+
+    private static Endpoint tenantEndpoint(String path) {
+        if (path.startsWith("/items/")) {
+            if (path.endsWith("/count")) {
+                return COUNT;
+            }
+            if (path.endsWith("/ids")) {
+                return IDS;
+            }
         }
+        return OTHER;
     }
 }

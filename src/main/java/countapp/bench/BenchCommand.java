@@ -386,7 +386,8 @@ public final class BenchCommand implements Callable<Integer> {
                     "refused", stats.refused.sum(), (Double) s.get("refused_p50_ms"), (Double) s.get("refused_p99_ms"));
         }
         out.printf(Locale.ROOT, "%-16s p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%s%n", "latency ms",
-                lat.get("p50"), lat.get("p90"), lat.get("p99"), lat.get("p99_9"), lat.get("max"),
+                (Double) lat.get("p50"), (Double) lat.get("p90"), (Double) lat.get("p99"), (Double) lat.get("p99_9"),
+                (Double) lat.get("max"),
                 rate > 0 ? "  (from intended send times)" : "");
         out.printf(Locale.ROOT, "%-16s %d tenants: acked %,d <= counted %,d <= sent %,d  -> %s%n", "exactness",
                 tenants, v.acked, v.counted, v.sent, v.ok ? "OK" : "FAILED");

@@ -121,7 +121,7 @@ final class Lane {
      * waiting for the previous answer, as soon as that arrives, and its latency counts from when it was
      * due. So a slow server shows as latency (no coordinated omission) and nothing queues in a client pool.
      */
-    private final class Scheduled {
+    private static final class Scheduled {
         final HttpClientConnection connection;
         final int slot;
         long sent;

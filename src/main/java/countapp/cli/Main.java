@@ -15,7 +15,7 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new Main());
-        if (args.length == 0 || args[0].startsWith("-") && !isTopLevelOption(args[0])) {
+        if (args.length == 0 || (args[0].startsWith("-") && !isTopLevelOption(args[0]))) {
             String[] withDefault = new String[args.length + 1];
             withDefault[0] = "coordinator";
             System.arraycopy(args, 0, withDefault, 1, args.length);

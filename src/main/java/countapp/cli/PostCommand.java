@@ -90,7 +90,7 @@ final class PostCommand implements Callable<Integer> {
             InputStream in = Files.newInputStream(file);
             return ItemReader.fromJson(new java.io.BufferedInputStream(in, 1 << 16), file.toString());
         }
-        if (System.console() != null) {
+        if (countapp.ops.Console.isTerminal()) {
             err.println("reading JSON lines from standard input (Ctrl-D ends)…");
         }
         return ItemReader.fromJson(System.in, "standard input");

@@ -31,7 +31,7 @@ final class AuthSection {
             return Auth.OFF;
         }
         Object keys = ((Map<?, ?>) value).get("keys");
-        if (keys == null || keys instanceof List && ((List<?>) keys).isEmpty()) {
+        if (keys == null || (keys instanceof List && ((List<?>) keys).isEmpty())) {
             problems.add("auth.keys: has no keys; " + TURN_OFF);
             return Auth.OFF;
         }

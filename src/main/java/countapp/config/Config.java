@@ -18,6 +18,8 @@ import java.util.List;
  * @param configCheck how often the file is re-read
  * @param listen the coordinator's HTTP port (0 in a worker spawned by a coordinator, which checks it)
  * @param healthCheck how often workers are health-checked
+ * @param failoverTimeout how long the coordinator retries a request while its partitions' owner is down or
+ *     moving, before answering 503
  * @param partitions the partition count for a new database (an existing one keeps its own)
  * @param workerBind the address spawned workers listen on
  * @param clusterSecret the secret for worker control endpoints, or null to generate one at start
@@ -34,6 +36,7 @@ public record Config(
         Duration configCheck,
         int listen,
         Duration healthCheck,
+        Duration failoverTimeout,
         int partitions,
         String workerBind,
         ClusterSecret clusterSecret,

@@ -29,7 +29,7 @@ import java.util.TreeSet;
 public final class ConfigLoader {
     static final int FIRST_LOCAL_PORT = 5001;
     private static final Set<String> KEYS = Set.of("workers", "database", "worker_logs", "worker_persist",
-            "config_check", "listen", "health_check", "partitions", "worker_bind", "cluster_secret", "limits", "auth",
+            "config_check", "listen", "health_check", "failover_timeout", "partitions", "worker_bind", "cluster_secret", "limits", "auth",
             "redis_password", "redis_wait_replicas", "redis_timeout");
     private static final Set<String> LIMIT_KEYS = Set.of("max_body_bytes", "max_items", "max_value_bytes",
             "max_header_bytes", "request_timeout", "max_connections", "max_pending_bytes", "max_in_flight");
@@ -153,6 +153,7 @@ public final class ConfigLoader {
         Duration configCheck = seconds(map, "config_check", 5, false, problems);
         int listen = integer(map, "listen", 5000, 1, 65535, problems);
         Duration health = seconds(map, "health_check", 1, false, problems);
+        Duration failover = seconds(map, "failover_timeout", 30, false, problems);
         int partitions = integer(map, "partitions", 16, 1, 4096, problems);
         String workerBind = string(map, "worker_bind", "127.0.0.1", problems);
         ClusterSecret secret = secret(map, problems);
@@ -171,7 +172,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(invalid(source, problems));
         }
-        return new Loaded(new Config(workers, database, redis, logs, persist, configCheck, listen, health, partitions,
+        return new Loaded(new Config(workers, database, redis, logs, persist, configCheck, listen, health, failover, partitions,
                 workerBind, secret, limits, auth, source), pending);
     }
 

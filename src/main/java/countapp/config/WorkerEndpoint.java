@@ -39,7 +39,7 @@ public record WorkerEndpoint(String url, String host, int port, boolean local) {
      * hand, but on this machine, with this machine's disk.
      */
     boolean loopback() {
-        return local || host.startsWith("127.") && host.chars().allMatch(c -> c == '.' || Character.isDigit(c))
+        return local || (host.startsWith("127.") && host.chars().allMatch(c -> c == '.' || Character.isDigit(c)))
                 || "0:0:0:0:0:0:0:1".equals(host);
     }
 

@@ -72,7 +72,7 @@ final class AssignmentPlanner {
     private static Set<Integer> claimedByOthers(Worker self, List<Worker> workers, Map<String, Set<Integer>> pushing) {
         Set<Integer> claimed = new HashSet<>();
         for (Worker w : workers) {
-            if (w != self && w.live()) {
+            if (!w.url().equals(self.url()) && w.live()) {
                 claimed.addAll(w.owned());
                 Set<Integer> p = pushing.get(w.url());
                 if (p != null) {

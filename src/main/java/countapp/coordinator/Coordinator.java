@@ -34,7 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Coordinator {
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
-    private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(30);
     /** The dashboard's sparklines: one point a second over the last two minutes. */
     private static final long TREND_INTERVAL_MS = 1000;
     private static final int TREND_POINTS = 120;
@@ -42,7 +41,6 @@ public final class Coordinator {
     /** The version the banner and {@code --version} show. */
     public static final String VERSION = "0.1.0";
 
-    private final Config config;
     private final Vertx vertx;
     private final WorkerClient client;
     private final ClusterSecret secret;
@@ -52,7 +50,6 @@ public final class Coordinator {
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     private Coordinator(Config config) {
-        this.config = config;
         int partitions = PartitionCount.of(config);
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         // A configured secret is shared with remote workers; otherwise spawned workers get a fresh one.
@@ -95,7 +92,7 @@ public final class Coordinator {
         Trend trend = new Trend(ingest, http.timer(Endpoint.ITEMS, 200), TREND_POINTS, System::nanoTime);
         vertx.setPeriodic(TREND_INTERVAL_MS, id -> trend.sample(System.currentTimeMillis()));
         Forwarder forwarder = new Forwarder(vertx, client, new WorkerChannels(vertx, secret), supervisor::routing,
-                FORWARD_TIMEOUT, forward);
+                () -> supervisor.config().failoverTimeout(), System::nanoTime, forward);
         StatusReport status = new StatusReport(supervisor, watcher, ingest, forward, trend);
         Admission admission = new Admission(() -> supervisor.config().limits());
         CoordinatorHandler api = new CoordinatorHandler(forwarder, supervisor, ingest, metrics, status, new Dashboard(),

@@ -14,6 +14,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,17 +35,24 @@ final class Forwarder {
     private final WorkerClient client;
     private final WorkerChannels channels;
     private final Supplier<Routing> routing;
-    private final Duration timeout;
+    /** The config's failover_timeout, read per request so that a reload applies to the next one. */
+    private final Supplier<Duration> timeout;
+    private final LongSupplier nanoTime;
     private final ForwardMetrics metrics;
 
-    Forwarder(Vertx vertx, WorkerClient client, WorkerChannels channels, Supplier<Routing> routing, Duration timeout,
-            ForwardMetrics metrics) {
+    Forwarder(Vertx vertx, WorkerClient client, WorkerChannels channels, Supplier<Routing> routing,
+            Supplier<Duration> timeout, LongSupplier nanoTime, ForwardMetrics metrics) {
         this.vertx = vertx;
         this.client = client;
         this.channels = channels;
         this.routing = routing;
         this.timeout = timeout;
+        this.nanoTime = nanoTime;
         this.metrics = metrics;
+    }
+
+    private long deadline() {
+        return nanoTime.getAsLong() + timeout.get().toNanos();
     }
 
     /** Adds every item of the batch; completes with the number of new pairs once all owners acknowledged. */
@@ -60,7 +68,7 @@ final class Forwarder {
         if (n == 0) {
             return Future.succeededFuture(0L);
         }
-        return add(batch, partitionOf, all, n, System.nanoTime() + timeout.toNanos(), FIRST_BACKOFF_MS);
+        return add(batch, partitionOf, all, n, deadline(), FIRST_BACKOFF_MS);
     }
 
     private Future<Long> add(ItemBatch batch, int[] partitionOf, int[] indices, int count, long deadline, long backoff) {
@@ -136,7 +144,7 @@ final class Forwarder {
 
     /** Runs {@code attempt} on the partition's current owner, retrying transient failures until the deadline. */
     private <T> Future<T> onOwner(Op op, int partition, Function<WorkerHandle, Future<T>> attempt) {
-        return onOwner(op, partition, attempt, System.nanoTime() + timeout.toNanos(), FIRST_BACKOFF_MS);
+        return onOwner(op, partition, attempt, deadline(), FIRST_BACKOFF_MS);
     }
 
     private <T> Future<T> onOwner(Op op, int partition, Function<WorkerHandle, Future<T>> attempt, long deadline,
@@ -155,10 +163,10 @@ final class Forwarder {
         if (failure instanceof ApiException) {
             return Future.failedFuture(failure);
         }
-        if (System.nanoTime() + backoff * 1_000_000 > deadline) {
+        if (nanoTime.getAsLong() + backoff * 1_000_000 > deadline) {
             metrics.failed(op);
             return Future.failedFuture(new ApiException(503, "no worker could serve the request within "
-                    + timeout.toSeconds() + " s: " + failure.getMessage()));
+                    + "failover_timeout (" + timeout.get().toMillis() + " ms): " + failure.getMessage()));
         }
         metrics.retried(op);
         LOG.debug("retrying in {} ms after: {}", backoff, failure.toString());

@@ -103,7 +103,7 @@ final class HealthChecks {
             return set;
         }
         int from = start + key.length();
-        for (String part : text.substring(from, text.indexOf(']', from)).split(",")) {
+        for (String part : text.substring(from, text.indexOf(']', from)).split(",", -1)) {
             if (!part.isBlank()) {
                 set.add(Integer.parseInt(part.trim()));
             }

@@ -6,6 +6,8 @@ import countapp.config.RedisConfig;
 import countapp.config.WorkerEndpoint;
 import java.io.File;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +23,9 @@ import java.util.List;
 final class WorkerLauncher implements Launcher {
     /** Environment variable of the coordinator with extra JVM options for the workers it spawns. */
     static final String WORKER_JAVA_OPTS = "COUNTAPP_WORKER_JAVA_OPTS";
+    static final long MIN_HEAP_MB = 512;
+    /** Below 32 GiB the JVM keeps compressed object pointers. */
+    static final long MAX_HEAP_MB = 31 * 1024;
     private final Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     private final String classPath = absoluteClassPath();
     private final ClusterSecret secret;
@@ -29,12 +34,38 @@ final class WorkerLauncher implements Launcher {
         this.secret = secret;
     }
 
+    /**
+     * A worker's heap ceiling in MiB. With the embedded store the index of stored pairs lives on the heap
+     * (11 to 21 bytes a pair), so the local workers share half of the machine's memory, leaving the rest to
+     * the page cache and the coordinator; the store refuses writes before this fills (see the README). With
+     * Redis a worker holds only requests in flight. An idle worker hands unused heap back either way.
+     */
+    static long heapCeilingMb(long physicalBytes, int localWorkers, boolean embedded) {
+        if (!embedded || physicalBytes <= 0) {
+            return MIN_HEAP_MB;
+        }
+        long share = (physicalBytes / 2 / Math.max(1, localWorkers)) >> 20;
+        return Math.max(MIN_HEAP_MB, Math.min(MAX_HEAP_MB, share));
+    }
+
+    private static long physicalMemoryBytes() {
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        // The container's limit inside a container: the JVM reports what it may use.
+        return os instanceof com.sun.management.OperatingSystemMXBean
+                ? ((com.sun.management.OperatingSystemMXBean) os).getTotalMemorySize() : -1;
+    }
+
+    private static int localWorkers(Config config) {
+        return (int) config.workers().stream().filter(WorkerEndpoint::local).count();
+    }
+
     @Override
     public Process launch(WorkerEndpoint endpoint, Config config) throws IOException {
         Files.createDirectories(config.workerLogs());
         Path log = logFile(endpoint, config);
         List<String> command = new ArrayList<>(List.of(java.toString(),
-                "-XX:+UseSerialGC", "-Xms16m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError",
+                "-XX:+UseSerialGC", "-Xms16m", "-Xmx" + heapCeilingMb(physicalMemoryBytes(), localWorkers(config),
+                        config.redis() == null) + "m", "-XX:+ExitOnOutOfMemoryError",
                 // An idle worker hands memory back: its idle GC (see Worker) shrinks the heap to these ratios.
                 "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30"));
         // Extra JVM options for workers (a larger -Xmx for a large index, a profiler agent): after the
@@ -77,7 +108,7 @@ final class WorkerLauncher implements Launcher {
 
     private static String absoluteClassPath() {
         List<String> entries = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator, -1)) {
             if (!entry.isEmpty()) {
                 entries.add(Path.of(entry).toAbsolutePath().toString());
             }

@@ -24,7 +24,7 @@ public final class OpsAccess {
      * @param secret the cluster secret, which also lets a request in; null where it must not (the coordinator)
      */
     public static void require(HttpServerRequest req, Auth auth, ClusterSecret secret) {
-        if (!auth.enabled() || secret != null && secret.matches(req.getHeader(ClusterSecret.HEADER))) {
+        if (!auth.enabled() || (secret != null && secret.matches(req.getHeader(ClusterSecret.HEADER)))) {
             return;
         }
         try {

@@ -45,7 +45,7 @@ public final class Router implements Handler<HttpServerRequest> {
             }
             Handler<HttpServerRequest> handler = byMethod.get(req.method());
             if (handler == null) {
-                Http.methodNotAllowed(req, byMethod.keySet().stream().filter(m -> m != HttpMethod.HEAD)
+                Http.methodNotAllowed(req, byMethod.keySet().stream().filter(m -> !m.equals(HttpMethod.HEAD))
                         .map(HttpMethod::name).collect(Collectors.joining(", ")));
                 return;
             }

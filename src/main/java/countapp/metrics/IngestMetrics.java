@@ -24,7 +24,7 @@ public final class IngestMetrics {
     }
 
     public void added(long pairs) {
-        added.increment(pairs);
+        added.increment((double) pairs);
     }
 
     public long receivedTotal() {

@@ -44,6 +44,7 @@ public final class Console {
     }
 
     /** Whether standard output is a terminal. */
+    @SuppressWarnings("SystemConsoleNull") // null is checked for Java 17-21; isTerminal() covers 22 and later
     public static boolean isTerminal() {
         java.io.Console console = System.console();
         if (console == null) {

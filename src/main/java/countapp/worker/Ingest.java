@@ -44,7 +44,9 @@ final class Ingest {
         int lastPartition = -1;
         for (int i = 0; i < n; i++) {
             String tenant = batch.tenant(i);
-            int p = tenant == lastTenant ? lastPartition : partitioner.partitionOf(tenant);
+            @SuppressWarnings("ReferenceEquality") // a cache hit when the parser shared one tenant String
+            boolean sameTenant = tenant == lastTenant;
+            int p = sameTenant ? lastPartition : partitioner.partitionOf(tenant);
             lastTenant = tenant;
             lastPartition = p;
             partitionOf[i] = p;

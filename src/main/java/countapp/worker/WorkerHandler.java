@@ -24,12 +24,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.concurrent.CompletableFuture;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The worker's HTTP API. Stateless apart from the worker it serves; safe on any event loop. */
 final class WorkerHandler {
-    private static final Logger LOG = LoggerFactory.getLogger(WorkerHandler.class);
 
     private final Worker worker;
     private final PartitionTable table;

@@ -87,6 +87,7 @@ class ConfigLoaderTest {
 
         assertThat(c.listen()).isEqualTo(5000);
         assertThat(c.healthCheck()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.failoverTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.partitions()).isEqualTo(16);
         assertThat(c.workerPersist()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.configCheck()).isEqualTo(Duration.ofSeconds(5));
@@ -204,6 +205,12 @@ class ConfigLoaderTest {
     @Test
     void parse_zeroConfigCheck_rejected() {
         assertThat(problems("workers: 1\nconfig_check: 0\n")).contains("config_check").contains("out of range");
+    }
+
+    @Test
+    void parse_failoverTimeout_readAsSecondsAndZeroRejected() throws Exception {
+        assertThat(parse("workers: 1\nfailover_timeout: 2.5\n").failoverTimeout()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(problems("workers: 1\nfailover_timeout: 0\n")).contains("failover_timeout").contains("out of range");
     }
 
     @Test

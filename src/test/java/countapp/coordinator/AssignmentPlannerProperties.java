@@ -55,7 +55,7 @@ class AssignmentPlannerProperties {
             Set<Integer> gained = new TreeSet<>(target);
             gained.removeAll(w.owned());
             for (AssignmentPlanner.Worker other : ws) {
-                if (other == w || !other.live()) {
+                if (other.url().equals(w.url()) || !other.live()) {
                     continue;
                 }
                 Set<Integer> held = new HashSet<>(other.owned());

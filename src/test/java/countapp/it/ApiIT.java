@@ -235,16 +235,6 @@ class ApiIT {
         assertThat(cluster.count(misrouted)).isZero();
     }
 
-    /** A tenant whose partition {@code workerPort} owns, so direct requests to it are not answered 421. */
-    private static String ownedTenant(int workerPort, String prefix) throws Exception {
-        for (int i = 0; ; i++) {
-            String tenant = prefix + i;
-            if (Cluster.get(workerPort, "/items/" + tenant + "/count").statusCode() == 200) {
-                return tenant;
-            }
-        }
-    }
-
     @Test
     void worker_channelUpgrade_withoutOrWithWrongSecret_refused() throws Exception {
         int workerPort = cluster.workerPorts.get(0);

@@ -143,7 +143,7 @@ class CliIT {
 
         Process p = launcher("post", "--url", url).redirectInput(lines.toFile()).start();
 
-        String out = new String(p.getInputStream().readAllBytes());
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
         assertThat(out).contains("posted 4 items in 1 batch: 1 new, 3 already counted");

@@ -52,26 +52,32 @@ final class Cluster implements AutoCloseable {
      * @param remoteWorkers worker URLs added to the config's list, never spawned
      * @param opsKey with auth on, a key with ops: true that the helper sends to the coordinator's ops endpoints
      * @param configCheck the config's config_check, in seconds
+     * @param workerJavaOpts COUNTAPP_WORKER_JAVA_OPTS for the coordinator, or null
      */
-    record Options(String database, List<String> remoteWorkers, String opsKey, String configCheck) {
+    record Options(String database, List<String> remoteWorkers, String opsKey, String configCheck,
+            String workerJavaOpts) {
         static Options defaults() {
-            return new Options("db/", List.of(), null, "5");
+            return new Options("db/", List.of(), null, "5", null);
         }
 
         Options database(String value) {
-            return new Options(value, remoteWorkers, opsKey, configCheck);
+            return new Options(value, remoteWorkers, opsKey, configCheck, workerJavaOpts);
         }
 
         Options remoteWorkers(List<String> value) {
-            return new Options(database, List.copyOf(value), opsKey, configCheck);
+            return new Options(database, List.copyOf(value), opsKey, configCheck, workerJavaOpts);
         }
 
         Options opsKey(String value) {
-            return new Options(database, remoteWorkers, value, configCheck);
+            return new Options(database, remoteWorkers, value, configCheck, workerJavaOpts);
         }
 
         Options configCheck(String seconds) {
-            return new Options(database, remoteWorkers, opsKey, seconds);
+            return new Options(database, remoteWorkers, opsKey, seconds, workerJavaOpts);
+        }
+
+        Options workerJavaOpts(String value) {
+            return new Options(database, remoteWorkers, opsKey, configCheck, value);
         }
     }
 
@@ -121,8 +127,12 @@ final class Cluster implements AutoCloseable {
 
     void startCoordinator() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        coordinator = new ProcessBuilder(java, "-Xmx512m", "-jar", Path.of(JAR).toAbsolutePath().toString(),
-                "coordinator", "--config", dir.resolve("config.yaml").toString())
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-jar", Path.of(JAR).toAbsolutePath().toString(),
+                "coordinator", "--config", dir.resolve("config.yaml").toString());
+        if (options.workerJavaOpts() != null) {
+            builder.environment().put("COUNTAPP_WORKER_JAVA_OPTS", options.workerJavaOpts());
+        }
+        coordinator = builder
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("coordinator.log").toFile()))

@@ -84,7 +84,7 @@ class RedisStandaloneIT {
     void redisKilledUnderLoadThenRestarted_503sNoFalse200sAndRecovers() throws Exception {
         Files.createDirectories(dir.resolve("redis"));
         try (RedisServers.Server redis = RedisServers.standalone(dir.resolve("redis"));
-                Cluster cluster = Cluster.start(dir, 2, "", redis.url())) {
+                Cluster cluster = Cluster.start(dir, 2, "failover_timeout: 5\n", redis.url())) {
             List<String> tenants = List.of("down-0", "down-1", "down-2", "down-3");
             Map<String, Set<String>> sent = new ConcurrentHashMap<>();
             Map<String, Set<String>> acked = new ConcurrentHashMap<>();
@@ -137,8 +137,8 @@ class RedisStandaloneIT {
                 assertThat(direct.body()).startsWith("{\"error\":").contains("Redis");
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
 
-                // Through the coordinator: 503 once its 30 s retry deadline has passed.
-                Awaitility.await().atMost(Duration.ofSeconds(50)).until(() -> statuses.containsKey(503));
+                // Through the coordinator: 503 once failover_timeout (5 s here) has passed.
+                Awaitility.await().atMost(Duration.ofSeconds(25)).until(() -> statuses.containsKey(503));
                 redis.start();
                 long okBefore = statuses.get(200).get();
                 Awaitility.await("recovery without restarting CountApp").atMost(Duration.ofSeconds(40))

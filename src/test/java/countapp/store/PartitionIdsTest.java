@@ -34,11 +34,11 @@ abstract class PartitionIdsTest {
     static final class Recorder implements StoreListener {
         final Map<Integer, PartitionStats> open = new ConcurrentHashMap<>();
         final List<Integer> closed = new java.util.concurrent.CopyOnWriteArrayList<>();
-        volatile int writes;
+        final java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
 
         @Override
         public void written(long nanos) {
-            writes++;
+            writes.incrementAndGet();
         }
 
         @Override
@@ -190,7 +190,7 @@ abstract class PartitionIdsTest {
 
         refreshStats(partition);
 
-        assertThat(recorder.writes).isEqualTo(1);
+        assertThat(recorder.writes.get()).isEqualTo(1);
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> stats.estimatedKeys() >= 50);
         partition.close().get(10, TimeUnit.SECONDS);
         assertThat(recorder.closed).containsExactly(0);

@@ -58,7 +58,11 @@ final class LmdbHashed implements Candidate, ShootoutHooks {
     private ByteBuffer value = ByteBuffer.allocateDirect(256);
     private final ByteBuffer tenantKey = ByteBuffer.allocateDirect(511);
     private final ByteBuffer countValue = ByteBuffer.allocateDirect(8);
-    /** count() may run on any thread: a key buffer and a read transaction (reset between reads) per thread. */
+    /**
+     * count() may run on any thread: a key buffer and a read transaction (reset between reads) per thread,
+     * per environment (the transaction belongs to this instance's environment, hence not static).
+     */
+    @SuppressWarnings("ThreadLocalUsage")
     private final ThreadLocal<Reader> readers = new ThreadLocal<>();
     private final Queue<Reader> allReaders = new ConcurrentLinkedQueue<>();
     /** Stored count of each tenant the writer has touched. */

@@ -126,6 +126,10 @@ final class LogPartition implements Partition, PartitionStats {
 
     /** Why writes are refused now, or null when they are taken. */
     String blockedReason() {
+        String heapFull = store.heapFull();
+        if (heapFull != null) {
+            return "partition " + id + " cannot store writes now: " + heapFull;
+        }
         WriteBlockedException b = blocked;
         return b == null ? null : b.getMessage();
     }
@@ -134,6 +138,10 @@ final class LogPartition implements Partition, PartitionStats {
     public CompletableFuture<Long> add(ItemBatch batch, int[] indices, int count) {
         if (state != State.OPEN) {
             return CompletableFuture.failedFuture(new PartitionClosedException(id));
+        }
+        String heapFull = store.heapFull();
+        if (heapFull != null) { // 507: storing more needs a restart with more heap, not a retry
+            return CompletableFuture.failedFuture(new WriteBlockedException(id, true, heapFull));
         }
         WriteBlockedException b = blocked;
         if (b != null) {
@@ -261,6 +269,7 @@ final class LogPartition implements Partition, PartitionStats {
      * Writes the pending group as one frame, then raises the counts and completes its adds; on a failed write
      * takes the group's pairs out of the index again and fails its adds. Runs on the loop.
      */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // counts have one writer, this loop; readers only read them
     void commit() {
         if (groupAdds.isEmpty()) {
             return;
@@ -301,7 +310,7 @@ final class LogPartition implements Partition, PartitionStats {
             }
             for (Tenant t : groupTenants) {
                 if (t.pendingAdded > 0) {
-                    t.count += t.pendingAdded; // volatile write, after the frame is written
+                    t.count += t.pendingAdded; // a volatile write, after the frame is written
                     t.pendingAdded = 0;
                 }
             }

@@ -64,28 +64,38 @@ public final class LogStore implements Store {
     private final ScheduledExecutorService syncer;
     private final ExecutorService scans;
     private final Map<Integer, LogPartition> open = new ConcurrentHashMap<>();
+    private final HeapGuard heap;
     private volatile Duration persistInterval;
     private ScheduledFuture<?> syncTask; // guarded by this
     private long syncTick; // syncer thread only
 
     public LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval,
             StoreListener listener) {
-        this(root, partitions, hashKey0, hashKey1, persistInterval, listener, SEGMENT_BYTES, null);
+        this(root, partitions, hashKey0, hashKey1, persistInterval, listener, SEGMENT_BYTES, null,
+                HeapGuard.watchingThisJvm());
     }
 
     /** As the other constructor, with every partition's writes run on {@code loop} (a worker's event loop). */
     public LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval,
             StoreListener listener, WriteLoop loop) {
-        this(root, partitions, hashKey0, hashKey1, persistInterval, listener, SEGMENT_BYTES, loop);
+        this(root, partitions, hashKey0, hashKey1, persistInterval, listener, SEGMENT_BYTES, loop,
+                HeapGuard.watchingThisJvm());
     }
 
     LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval, StoreListener listener,
             long segmentBytes) {
-        this(root, partitions, hashKey0, hashKey1, persistInterval, listener, segmentBytes, null);
+        this(root, partitions, hashKey0, hashKey1, persistInterval, listener, segmentBytes, null,
+                HeapGuard.watchingThisJvm());
+    }
+
+    /** For tests: the heap is as full as {@code heap} is told. */
+    LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval, HeapGuard heap) {
+        this(root, partitions, hashKey0, hashKey1, persistInterval, StoreListener.NONE, SEGMENT_BYTES, null, heap);
     }
 
     private LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval,
-            StoreListener listener, long segmentBytes, WriteLoop loop) {
+            StoreListener listener, long segmentBytes, WriteLoop loop, HeapGuard heap) {
+        this.heap = heap;
         this.segmentBytes = segmentBytes;
         this.root = root;
         this.partitions = partitions;
@@ -247,6 +257,7 @@ public final class LogStore implements Store {
         return new Loaded(log, index, tenants, snap == null ? "all" : "the tail after " + from);
     }
 
+    @SuppressWarnings("NonAtomicVolatileUpdate") // replay runs before any reader, on one thread
     private void replayAdd(ByteSource r, Map<String, LogPartition.Tenant> tenants, PairIndex index, ByteSink key,
             long[] h) {
         int count = r.varint();
@@ -301,6 +312,11 @@ public final class LogStore implements Store {
         String m = String.valueOf(e.getMessage());
         boolean noSpace = m.contains("No space left") || m.contains("Disk quota exceeded");
         return new WriteBlockedException(partition, noSpace, noSpace ? "the disk is full (" + m + ")" : "writing failed: " + m);
+    }
+
+    /** Why no partition may grow the index now (the heap is nearly full), or null. */
+    String heapFull() {
+        return heap.full();
     }
 
     /** Whether a blocked partition should try to write again: for a full disk, once there is room. */
@@ -390,5 +406,6 @@ public final class LogStore implements Store {
             loop.stop();
         }
         scans.shutdownNow();
+        heap.close();
     }
 }

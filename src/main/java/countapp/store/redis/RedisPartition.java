@@ -187,6 +187,7 @@ final class RedisPartition implements Partition {
      * Registers the operation before checking {@link #closed}, so {@link #close} (which sets the flag, then
      * snapshots the set) either sees it or the operation sees the flag and never starts.
      */
+    @SuppressWarnings({"CollectionUndefinedEquality", "FutureReturnValueIgnored"}) // identity is what the set wants
     private <T> CompletableFuture<T> track(java.util.function.Supplier<CompletableFuture<T>> operation) {
         CompletableFuture<T> result = new CompletableFuture<>();
         inFlight.add(result);
