@@ -25,4 +25,20 @@ public interface Partition {
 
     /** Finishes queued work, persists it, releases the partition; later calls fail with {@link PartitionClosedException}. */
     CompletableFuture<Void> close();
+
+    /**
+     * Closes every one of {@code partitions} (each flushes and releases its lock) and waits for them all, at
+     * most 60 s: a store's shutdown. A partition that fails to close is logged; the others still close.
+     */
+    static void closeAll(java.util.Collection<? extends Partition> partitions) {
+        CompletableFuture<?>[] closing = partitions.stream().map(Partition::close).toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(closing).get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(Partition.class)
+                    .warn("partitions did not all close cleanly: {}", e.toString());
+        }
+    }
 }

@@ -3,15 +3,12 @@ package countapp.store;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
@@ -49,8 +46,7 @@ public final class RocksStore implements Store {
     private final StoreListener listener;
     /** Replaced whole by {@link #setPersistInterval}; read by opens and the WAL syncer. */
     private volatile StoreOptions options;
-    private ScheduledFuture<?> syncTask; // guarded by this
-    private long syncTick; // only touched by the wal-syncer thread
+    private final StaggeredSync walSyncs;
     private final Cache blockCache;
     private final WriteBufferManager writeBufferManager;
     private final ScheduledExecutorService walSyncer;
@@ -76,7 +72,13 @@ public final class RocksStore implements Store {
             t.setDaemon(true);
             return t;
         });
-        scheduleWalSync();
+        this.walSyncs = new StaggeredSync(partitions, walSyncer, p -> {
+            RocksPartition partition = open.get(p);
+            if (partition != null) {
+                partition.requestWalSync();
+            }
+        });
+        walSyncs.schedule(options.persistInterval());
         walSyncer.scheduleWithFixedDelay(this::refreshStats, STATS_INTERVAL_MS, STATS_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
 
@@ -91,27 +93,6 @@ public final class RocksStore implements Store {
         return CompletableFuture.allOf(open.values().stream().map(RocksPartition::flush).toArray(CompletableFuture[]::new));
     }
 
-    /**
-     * Staggered persistence: instead of syncing every WAL at once each interval, one tick per
-     * {@code interval / partitions} syncs the next partition, so fsync work is spread evenly over the
-     * interval (and, since partitions are spread over workers, over the workers too).
-     */
-    private synchronized void scheduleWalSync() {
-        if (syncTask != null) {
-            syncTask.cancel(false);
-            syncTask = null;
-        }
-        Duration interval = options.persistInterval();
-        if (interval.isZero()) {
-            return;
-        }
-        // Ticks of at least 1 ms; with many partitions or a tiny interval, each tick syncs several.
-        long intervalMicros = Math.max(1, interval.toNanos() / 1000);
-        long tickMicros = Math.max(1000, intervalMicros / partitions);
-        int perTick = (int) Math.min(partitions, (partitions * tickMicros + intervalMicros - 1) / intervalMicros);
-        syncTask = walSyncer.scheduleAtFixedRate(() -> syncNext(perTick), tickMicros, tickMicros, TimeUnit.MICROSECONDS);
-    }
-
     @Override
     public int partitions() {
         return partitions;
@@ -124,7 +105,7 @@ public final class RocksStore implements Store {
         for (RocksPartition p : open.values()) {
             p.setSyncEveryWrite(interval.isZero());
         }
-        scheduleWalSync();
+        walSyncs.schedule(interval);
         LOG.info("worker_persist is now {} ms", interval.toMillis());
     }
 
@@ -207,29 +188,10 @@ public final class RocksStore implements Store {
         return bits;
     }
 
-    private void syncNext(int count) {
-        for (int i = 0; i < count; i++) {
-            RocksPartition p = open.get((int) (syncTick++ % partitions));
-            if (p != null) {
-                p.requestWalSync();
-            }
-        }
-    }
-
     @Override
     public void close() {
         walSyncer.shutdownNow();
-        List<CompletableFuture<Void>> closing = new ArrayList<>();
-        for (RocksPartition p : open.values()) {
-            closing.add(p.close());
-        }
-        try {
-            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            LOG.warn("partitions did not all close cleanly: {}", e.toString());
-        }
+        Partition.closeAll(open.values());
         writeBufferManager.close();
         blockCache.close();
     }

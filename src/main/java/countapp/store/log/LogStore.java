@@ -7,6 +7,7 @@ import countapp.store.Partition;
 import countapp.store.PartitionLockedException;
 import countapp.store.Store;
 import countapp.store.StoreException;
+import countapp.store.StaggeredSync;
 import countapp.store.StoreListener;
 import countapp.store.WriteBlockedException;
 import java.io.IOException;
@@ -17,17 +18,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -66,8 +63,7 @@ public final class LogStore implements Store {
     private final Map<Integer, LogPartition> open = new ConcurrentHashMap<>();
     private final HeapGuard heap;
     private volatile Duration persistInterval;
-    private ScheduledFuture<?> syncTask; // guarded by this
-    private long syncTick; // syncer thread only
+    private final StaggeredSync syncs;
 
     public LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval,
             StoreListener listener) {
@@ -117,8 +113,14 @@ public final class LogStore implements Store {
             this.committerOf = p -> committers[p % n];
         }
         this.syncer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "log-syncer"));
+        this.syncs = new StaggeredSync(partitions, syncer, p -> {
+            LogPartition partition = open.get(p);
+            if (partition != null) {
+                partition.sync();
+            }
+        });
         this.scans = Executors.newFixedThreadPool(2, r -> daemon(r, "id-scan"));
-        scheduleSync();
+        syncs.schedule(persistInterval);
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -349,7 +351,7 @@ public final class LogStore implements Store {
         for (LogPartition p : open.values()) {
             p.setSyncEveryWrite(interval.isZero());
         }
-        scheduleSync();
+        syncs.schedule(persistInterval);
         LOG.info("worker_persist is now {} ms", interval.toMillis());
     }
 
@@ -357,30 +359,6 @@ public final class LogStore implements Store {
      * Staggered persistence: one tick per {@code interval / partitions} syncs the next partition, so fsync
      * work is spread over the interval rather than done all at once.
      */
-    private synchronized void scheduleSync() {
-        if (syncTask != null) {
-            syncTask.cancel(false);
-            syncTask = null;
-        }
-        Duration interval = persistInterval;
-        if (interval.isZero()) {
-            return;
-        }
-        long intervalMicros = Math.max(1, interval.toNanos() / 1000);
-        long tickMicros = Math.max(1000, intervalMicros / partitions);
-        int perTick = (int) Math.min(partitions, (partitions * tickMicros + intervalMicros - 1) / intervalMicros);
-        syncTask = syncer.scheduleAtFixedRate(() -> syncNext(perTick), tickMicros, tickMicros, TimeUnit.MICROSECONDS);
-    }
-
-    private void syncNext(int count) {
-        for (int i = 0; i < count; i++) {
-            LogPartition p = open.get((int) (syncTick++ % partitions));
-            if (p != null) {
-                p.sync();
-            }
-        }
-    }
-
     @Override
     public void close() {
         // shutdown, never shutdownNow: an interrupt during an fsync would close the segment's FileChannel
@@ -391,17 +369,7 @@ public final class LogStore implements Store {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        List<CompletableFuture<Void>> closing = new ArrayList<>();
-        for (LogPartition p : open.values()) {
-            closing.add(p.close());
-        }
-        try {
-            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            LOG.warn("partitions did not all close cleanly: {}", e.toString());
-        }
+        Partition.closeAll(open.values());
         for (ThreadLoop loop : ownLoops) {
             loop.stop();
         }
