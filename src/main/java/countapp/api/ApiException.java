@@ -42,6 +42,6 @@ public final class ApiException extends RuntimeException {
 
     /** The JSON body: {@code {"error": message, ...details}}. */
     public String toJson() {
-        return Json.error(getMessage(), details);
+        return Json.error(String.valueOf(getMessage()), details);
     }
 }

@@ -1,5 +1,6 @@
 package countapp.api;
 
+import org.jspecify.annotations.Nullable;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.CharacterCodingException;
 
@@ -16,7 +17,7 @@ public final class CountPath {
     private CountPath() {}
 
     /** The decoded tenant, or null when {@code rawPath} is not a count path. */
-    public static String tenant(String rawPath) {
+    public static @Nullable String tenant(String rawPath) {
         return tenant(rawPath, SUFFIX);
     }
 
@@ -30,7 +31,7 @@ public final class CountPath {
     }
 
     /** The decoded tenant of {@code /items/{tenant}<suffix>}, or null when {@code rawPath} is not one. */
-    public static String tenant(String rawPath, String suffix) {
+    public static @Nullable String tenant(String rawPath, String suffix) {
         if (!rawPath.startsWith(PREFIX) || !rawPath.endsWith(suffix)
                 || rawPath.length() <= PREFIX.length() + suffix.length()) {
             return null;

@@ -1,5 +1,6 @@
 package countapp.api;
 
+import org.jspecify.annotations.Nullable;
 import countapp.model.ItemBatch;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -172,7 +173,8 @@ public final class Json {
     }
 
     private interface ValueReader<T> {
-        T read(JsonParser p) throws IOException;
+        /** The value, or null when the field is not of the expected kind. */
+        @Nullable T read(JsonParser p) throws IOException;
     }
 
     /** A worker's answer to a segmented POST: the items, the pairs added per segment and their total. */

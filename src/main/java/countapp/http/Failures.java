@@ -28,7 +28,7 @@ public final class Failures {
         if (e.status() == 500) {
             LOG.error("{} {} failed", req.method(), req.path(), unwrap(cause));
         } else if (e.status() > 500 && e.status() != 503) {
-            LOG.warn("{} {} failed: {}", req.method(), req.path(), e.getMessage());
+            LOG.warn("{} {} failed: {}", req.method(), req.path(), String.valueOf(e.getMessage()));
         }
         Http.error(req, e);
     }
@@ -40,19 +40,19 @@ public final class Failures {
         }
         if (e instanceof PartitionClosedException) {
             int p = ((PartitionClosedException) e).partition();
-            return new ApiException(421, e.getMessage(), Map.of("partition", p));
+            return new ApiException(421, String.valueOf(e.getMessage()), Map.of("partition", p));
         }
         if (e instanceof WriteBlockedException) {
             WriteBlockedException b = (WriteBlockedException) e;
             // 507 is final for the coordinator (a full disk is an answer, not a reason to retry for 30 s).
-            return new ApiException(b.noSpace() ? 507 : 503, e.getMessage(), Map.of("partition", b.partition()),
+            return new ApiException(b.noSpace() ? 507 : 503, String.valueOf(e.getMessage()), Map.of("partition", b.partition()),
                     Admission.RETRY_AFTER_SECONDS);
         }
         if (e instanceof IllegalArgumentException) {
-            return new ApiException(400, e.getMessage());
+            return new ApiException(400, String.valueOf(e.getMessage()));
         }
         if (e instanceof StoreException) {
-            return new ApiException(503, e.getMessage());
+            return new ApiException(503, String.valueOf(e.getMessage()));
         }
         return new ApiException(500, "internal error: " + e);
     }

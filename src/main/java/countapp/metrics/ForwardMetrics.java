@@ -28,11 +28,11 @@ public final class ForwardMetrics {
     }
 
     public void retried(Op op) {
-        retries.get(op).increment();
+        java.util.Objects.requireNonNull(retries.get(op)).increment(); // every Op is registered
     }
 
     public void failed(Op op) {
-        failures.get(op).increment();
+        java.util.Objects.requireNonNull(failures.get(op)).increment();
     }
 
     public long retriesTotal() {

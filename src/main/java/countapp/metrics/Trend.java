@@ -1,5 +1,6 @@
 package countapp.metrics;
 
+import org.jspecify.annotations.Nullable;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
@@ -26,10 +27,11 @@ public final class Trend {
     private final int capacity;
     private final LongSupplier nanoClock;
     private final ArrayDeque<Point> points = new ArrayDeque<>();
-    private Sample last;
+    private @Nullable Sample last;
 
     /** One point of the trend; a latency is null when no request finished in its interval. */
-    record Point(long epochMillis, double receivedPerSecond, double addedPerSecond, Double p95Millis, Double meanMillis) {}
+    record Point(long epochMillis, double receivedPerSecond, double addedPerSecond, @Nullable Double p95Millis,
+            @Nullable Double meanMillis) {}
 
     private record Sample(long nanos, long received, long added, HistogramSnapshot latency) {}
 
@@ -58,7 +60,7 @@ public final class Trend {
     }
 
     /** The {@code q} quantile in milliseconds of the requests between two cumulative snapshots, or null. */
-    static Double percentile(double q, HistogramSnapshot before, HistogramSnapshot after) {
+    static @Nullable Double percentile(double q, HistogramSnapshot before, HistogramSnapshot after) {
         long requests = after.count() - before.count();
         if (requests <= 0) {
             return null;

@@ -1,5 +1,6 @@
 package countapp.ops;
 
+import org.jspecify.annotations.Nullable;
 import countapp.api.Json;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,7 +55,7 @@ public record ClusterStatus(Instant time, long pid, long uptimeMillis, List<Work
     }
 
     /** Why partition {@code p} refuses writes (as its owner reports it), or null while it takes them. */
-    public String writeBlocked(int p) {
+    public @Nullable String writeBlocked(int p) {
         for (WorkerStatus w : workers) {
             String why = w.writeBlocked().get(Integer.toString(p));
             if (why != null) {

@@ -1,5 +1,6 @@
 package countapp.ops;
 
+import org.jspecify.annotations.Nullable;
 import countapp.config.Config;
 import countapp.config.WorkerEndpoint;
 import java.time.Instant;
@@ -21,14 +22,14 @@ import java.util.Map;
  *     applied by a restart. Names only, never values.
  */
 public record ConfigStatus(Config config, int databasePartitions, Instant loadedAt, Instant checkedAt,
-        String lastError, List<String> pendingRestart) {
+        @Nullable String lastError, List<String> pendingRestart) {
 
     public ConfigStatus {
         pendingRestart = List.copyOf(pendingRestart);
     }
 
     /** A config whose file matches it. */
-    public ConfigStatus(Config config, int databasePartitions, Instant loadedAt, Instant checkedAt, String lastError) {
+    public ConfigStatus(Config config, int databasePartitions, Instant loadedAt, Instant checkedAt, @Nullable String lastError) {
         this(config, databasePartitions, loadedAt, checkedAt, lastError, List.of());
     }
 

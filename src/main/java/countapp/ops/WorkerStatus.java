@@ -1,5 +1,6 @@
 package countapp.ops;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,8 +23,9 @@ import java.util.TreeSet;
  * @param spawns how many times the coordinator started its process
  * @param writeBlocked its partitions that refuse writes now (a full disk), with why
  */
-public record WorkerStatus(String url, boolean spawned, WorkerState state, Long pid, Long uptimeMillis,
-        SortedSet<Integer> partitions, Instant lastHealthCheck, boolean lastHealthCheckOk, String lastError,
+public record WorkerStatus(String url, boolean spawned, WorkerState state, @Nullable Long pid,
+        @Nullable Long uptimeMillis, SortedSet<Integer> partitions, @Nullable Instant lastHealthCheck,
+        boolean lastHealthCheckOk, @Nullable String lastError,
         long spawns, Map<String, String> writeBlocked) {
 
     public WorkerStatus {

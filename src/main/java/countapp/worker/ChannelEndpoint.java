@@ -97,7 +97,7 @@ final class ChannelEndpoint {
                     if (failure.status() >= 500 && failure.status() != 503 && failure.status() != 507) {
                         LOG.error("channel operation failed: {}", failure.getMessage());
                     }
-                    reply.error(failure.status(), failure.getMessage());
+                    reply.error(failure.status(), String.valueOf(failure.getMessage()));
                 }
             }
             metrics.added(added);

@@ -1,5 +1,6 @@
 package countapp.worker;
 
+import org.jspecify.annotations.Nullable;
 import countapp.http.Admission;
 import countapp.api.ApiException;
 import countapp.http.Failures;
@@ -54,7 +55,7 @@ final class IdStream {
         stream.next(null);
     }
 
-    private void next(String cursor) {
+    private void next(@Nullable String cursor) {
         partition.ids(tenant, cursor, CHUNK)
                 .whenComplete((chunk, error) -> context.runOnContext(v -> onChunk(chunk, error)));
     }

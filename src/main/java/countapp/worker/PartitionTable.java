@@ -1,5 +1,6 @@
 package countapp.worker;
 
+import org.jspecify.annotations.Nullable;
 import countapp.store.Partition;
 import countapp.store.PartitionClosedException;
 import countapp.store.PartitionLockedException;
@@ -30,7 +31,12 @@ import org.slf4j.LoggerFactory;
 final class PartitionTable {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionTable.class);
 
-    private record Slot(PartitionState state, Partition partition) {}
+    private record Slot(PartitionState state, @Nullable Partition partition) {
+        /** The partition of an ACTIVE or RELEASING slot, which always holds one. */
+        Partition held() {
+            return java.util.Objects.requireNonNull(partition, () -> "a " + state + " slot holds no partition");
+        }
+    }
 
     private static final Slot CLOSED = new Slot(PartitionState.CLOSED, null);
 
@@ -64,7 +70,7 @@ final class PartitionTable {
         if (slot.state() != PartitionState.ACTIVE) {
             throw new PartitionClosedException(partition);
         }
-        return slot.partition();
+        return slot.held();
     }
 
     /** The partitions currently active. */
@@ -148,7 +154,7 @@ final class PartitionTable {
     private void releaseAll(List<Integer> partitions) {
         List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (int p : partitions) {
-            Partition partition = slots.get(p).partition();
+            Partition partition = slots.get(p).held();
             move(p, PartitionState.RELEASING, partition);
             closing.add(partition.close().whenComplete((v, e) -> {
                 if (e != null) {
@@ -162,7 +168,7 @@ final class PartitionTable {
         }
     }
 
-    private void move(int p, PartitionState next, Partition partition) {
+    private void move(int p, PartitionState next, @Nullable Partition partition) {
         PartitionState current = slots.get(p).state();
         if (!current.canMoveTo(next)) {
             throw new IllegalStateException("partition " + p + ": illegal transition " + current + " -> " + next);

@@ -1,5 +1,6 @@
 package countapp.worker;
 
+import org.jspecify.annotations.Nullable;
 import countapp.config.Config;
 import countapp.store.DatabaseMeta;
 import countapp.store.RocksStore;
@@ -31,7 +32,7 @@ final class Stores {
      * As {@link #open(Config, StoreListener)}, running the log store's writes on {@code loop} (the worker's
      * event loop), or on the store's own threads when it is null.
      */
-    static Store open(Config config, StoreListener listener, countapp.store.log.WriteLoop loop) {
+    static Store open(Config config, StoreListener listener, countapp.store.log.@Nullable WriteLoop loop) {
         if (config.redis() != null) {
             return RedisStore.connect(config.redis(), config.partitions());
         }

@@ -1,5 +1,6 @@
 package countapp.worker;
 
+import org.jspecify.annotations.Nullable;
 import countapp.http.Admission;
 import countapp.api.ApiException;
 import countapp.api.CountPath;
@@ -130,7 +131,7 @@ final class WorkerHandler {
      * The caller's API key when auth is on and the request did not come from the coordinator (which sends
      * the cluster secret and has authorised the request already); null when no check is needed.
      */
-    private Auth.Key caller(HttpServerRequest req, Config config) {
+    private Auth.@Nullable Key caller(HttpServerRequest req, Config config) {
         if (!config.auth().enabled() || worker.secret().matches(req.getHeader(ClusterSecret.HEADER))) {
             return null;
         }

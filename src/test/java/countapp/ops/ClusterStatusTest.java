@@ -1,5 +1,6 @@
 package countapp.ops;
 
+import org.jspecify.annotations.Nullable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import countapp.config.Config;
@@ -36,7 +37,7 @@ class ClusterStatusTest {
         return new ConfigStatus(c, 4, NOW.minusSeconds(60), NOW.minusSeconds(2), null);
     }
 
-    private static ClusterStatus status(List<WorkerStatus> workers, String... owners) {
+    private static ClusterStatus status(List<WorkerStatus> workers, @Nullable String... owners) {
         return new ClusterStatus(NOW, 42, 90_000, workers, new ArrayList<>(Arrays.asList(owners)), config(), 10, 7, 1,
                 java.util.Map.of("received_per_s", List.of(1.5, 2.0)));
     }
