@@ -73,6 +73,10 @@ class SupervisorTest {
         return null;
     }
 
+    private void awaitLifecycle(int port, Lifecycle expected) {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> handle(port).lifecycle() == expected);
+    }
+
     private void awaitSettled(int... ports) {
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
             Routing table = supervisor.routing();
@@ -105,11 +109,11 @@ class SupervisorTest {
         fakes.lingerOnKill.add(7002); // its graceful stop takes a while: the config changes meanwhile
 
         supervisor.apply(config(7001));
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> handle(7002).lifecycle() == Lifecycle.STOPPING);
+        awaitLifecycle(7002, Lifecycle.STOPPING);
         supervisor.apply(config(7001, 7002));
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> handle(7002).lifecycle() == Lifecycle.RESTARTING);
+        awaitLifecycle(7002, Lifecycle.RESTARTING);
         supervisor.apply(config(7001));
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> handle(7002).lifecycle() == Lifecycle.STOPPING);
+        awaitLifecycle(7002, Lifecycle.STOPPING);
         fakes.finishDraining(7002);
 
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> handle(7002) == null);
@@ -125,9 +129,9 @@ class SupervisorTest {
         fakes.lingerOnKill.add(7002);
 
         supervisor.apply(config(7001));
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> handle(7002).lifecycle() == Lifecycle.STOPPING);
+        awaitLifecycle(7002, Lifecycle.STOPPING);
         supervisor.apply(config(7001, 7002));
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> handle(7002).lifecycle() == Lifecycle.RESTARTING);
+        awaitLifecycle(7002, Lifecycle.RESTARTING);
         long spawnsBefore = fakes.spawns.get();
         fakes.finishDraining(7002);
 
@@ -147,7 +151,7 @@ class SupervisorTest {
         fakes.crash(7002);
 
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> fakes.spawns.get() == spawns + 1);
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> handle(7002).lifecycle() == Lifecycle.RUNNING);
+        awaitLifecycle(7002, Lifecycle.RUNNING);
         awaitSettled(7001, 7002);
         assertThat(handle(7002).owned).isEqualTo(before);
         assertThat(fakes.everHeldByTwo).isFalse();
@@ -159,7 +163,7 @@ class SupervisorTest {
         awaitSettled(7001, 7002);
         fakes.failSpawns.add(7002);
         fakes.crash(7002);
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> handle(7002).lifecycle() == Lifecycle.EXITED);
+        awaitLifecycle(7002, Lifecycle.EXITED);
         long spawns = fakes.spawns.get();
 
         supervisor.apply(config(7001));
