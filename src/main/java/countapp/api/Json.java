@@ -112,7 +112,7 @@ public final class Json {
         return readField(json, field, "field", JsonParser::getLongValue);
     }
 
-    /** Reads an array of longs field, e.g. {@code "segments":[1,2]}, from a small, trusted JSON object. */
+    /** Reads an array of longs field, e.g. {@code "partitions":[1,2]}, from a small, trusted JSON object. */
     public static long[] longsField(byte[] json, String field) {
         return readField(json, field, "array", p -> {
             if (p.currentToken() != JsonToken.START_ARRAY) {
@@ -175,15 +175,5 @@ public final class Json {
     private interface ValueReader<T> {
         /** The value, or null when the field is not of the expected kind. */
         @Nullable T read(JsonParser p) throws IOException;
-    }
-
-    /** A worker's answer to a segmented POST: the items, the pairs added per segment and their total. */
-    public static String receivedSegments(long received, long[] added, long total) {
-        StringBuilder sb = new StringBuilder(40 + added.length * 4).append("{\"received\":").append(received);
-        sb.append(",\"segments\":[");
-        for (int i = 0; i < added.length; i++) {
-            sb.append(i == 0 ? "" : ",").append(added[i]);
-        }
-        return sb.append("],\"added\":").append(total).append('}').toString();
     }
 }

@@ -1,20 +1,22 @@
-package countapp.worker;
+package countapp.api;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import countapp.api.ApiException;
 import java.io.IOException;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** The body of {@code PUT /partitions}: {@code {"partitions":[0,3,5]}}, the full set a worker must own. */
-final class PartitionList {
+/**
+ * The body of {@code PUT /partitions}: {@code {"partitions":[0,3,5]}}, the full set a worker must own; the
+ * coordinator writes it, the worker reads it and answers with what it owns in the same form.
+ */
+public final class PartitionList {
     private static final JsonFactory FACTORY = new JsonFactory();
 
     private PartitionList() {}
 
-    static Set<Integer> parse(byte[] body) {
+    public static Set<Integer> parse(byte[] body) {
         try (JsonParser p = FACTORY.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT || p.nextToken() != JsonToken.FIELD_NAME
                     || !"partitions".equals(p.currentName()) || p.nextToken() != JsonToken.START_ARRAY) {
@@ -33,7 +35,7 @@ final class PartitionList {
         }
     }
 
-    static String toJson(Set<Integer> partitions) {
+    public static String toJson(Set<Integer> partitions) {
         StringBuilder sb = new StringBuilder("{\"partitions\":[");
         boolean first = true;
         for (int p : partitions) {

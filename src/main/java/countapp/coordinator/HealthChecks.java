@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -42,13 +41,12 @@ final class HealthChecks {
     }
 
     private final WorkerApi api;
-    private final Executor supervisorThread;
-    private final ScheduledExecutorService timers;
+    /** Runs the answers and the round's time-out. */
+    private final ScheduledExecutorService supervisorThread;
 
     HealthChecks(WorkerApi api, ScheduledExecutorService supervisorThread) {
         this.api = api;
         this.supervisorThread = supervisorThread;
-        this.timers = supervisorThread;
     }
 
     /** Checks {@code targets}; {@code done} runs on the supervisor thread, once, with a result for each. */
@@ -68,7 +66,7 @@ final class HealthChecks {
             supervisorThread.execute(finish);
             return;
         }
-        timers.schedule(finish, timeoutMs + 50, TimeUnit.MILLISECONDS);
+        supervisorThread.schedule(finish, timeoutMs + 50, TimeUnit.MILLISECONDS);
         for (WorkerHandle w : targets) {
             api.health(w, timeoutMs).onComplete(ar -> supervisorThread.execute(() -> {
                 if (finished[0]) {
@@ -93,20 +91,15 @@ final class HealthChecks {
         return e.getMessage() == null || e.getMessage().isBlank() ? e.toString() : e.getMessage();
     }
 
-    /** The {@code "partitions":[…]} list of a worker's health or assignment answer. */
+    /** The {@code "partitions":[…]} list of a worker's health or assignment answer; empty when it has none. */
     static Set<Integer> partitions(WorkerApi.Reply reply) {
-        String text = reply.text();
-        String key = "\"partitions\":[";
-        int start = text.indexOf(key);
         Set<Integer> set = new TreeSet<>();
-        if (start < 0) {
-            return set;
-        }
-        int from = start + key.length();
-        for (String part : text.substring(from, text.indexOf(']', from)).split(",", -1)) {
-            if (!part.isBlank()) {
-                set.add(Integer.parseInt(part.trim()));
+        try {
+            for (long p : Json.longsField(reply.body(), "partitions")) {
+                set.add((int) p);
             }
+        } catch (IllegalArgumentException missing) {
+            // an answer without the list owns nothing
         }
         return set;
     }

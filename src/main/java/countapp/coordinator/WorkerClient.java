@@ -1,6 +1,6 @@
 package countapp.coordinator;
 
-import countapp.api.Json;
+import countapp.api.PartitionList;
 import countapp.config.ClusterSecret;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,9 +13,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The coordinator's HTTP calls to workers: health checks, assignments, stops, and id streams, over pooled
@@ -52,14 +50,8 @@ final class WorkerClient implements WorkerApi {
 
     @Override
     public Future<Reply> assign(WorkerHandle w, Set<Integer> partitions) {
-        StringBuilder sb = new StringBuilder("{\"partitions\":[");
-        boolean first = true;
-        for (int p : partitions) {
-            sb.append(first ? "" : ",").append(p);
-            first = false;
-        }
-        sb.append("]}");
-        return call(w, HttpMethod.PUT, "/partitions", Buffer.buffer(sb.toString()), CONTROL_TIMEOUT_MS);
+        return call(w, HttpMethod.PUT, "/partitions", Buffer.buffer(PartitionList.toJson(partitions)),
+                CONTROL_TIMEOUT_MS);
     }
 
     private Future<Reply> call(WorkerHandle w, HttpMethod method, String uri, Buffer body, long timeoutMs) {

@@ -9,9 +9,14 @@ public final class WriteBlockedException extends StoreException {
     private final boolean noSpace;
 
     public WriteBlockedException(int partition, boolean noSpace, String reason) {
-        super("partition " + partition + " cannot store writes now: " + reason);
+        super(describe(partition, reason));
         this.partition = partition;
         this.noSpace = noSpace;
+    }
+
+    /** How a refusal of writes to {@code partition} reads, here and wherever a partition's state is shown. */
+    public static String describe(int partition, String reason) {
+        return "partition " + partition + " cannot store writes now: " + reason;
     }
 
     public int partition() {

@@ -1,6 +1,5 @@
 package countapp.worker;
 
-import org.jspecify.annotations.Nullable;
 import countapp.config.Config;
 import countapp.store.DatabaseMeta;
 import countapp.store.RocksStore;
@@ -8,6 +7,7 @@ import countapp.store.Store;
 import countapp.store.StoreListener;
 import countapp.store.StoreOptions;
 import countapp.store.log.LogStore;
+import countapp.store.log.WriteLoop;
 import countapp.store.redis.RedisStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,21 +18,12 @@ final class Stores {
 
     private Stores() {}
 
-    /** Opens the configured store, creating the database (and fixing its partition count) on first use. */
-    static Store open(Config config) {
-        return open(config, StoreListener.NONE);
-    }
-
-    /** As {@link #open(Config)}, reporting the embedded store's sizes and fsyncs to {@code listener}. */
-    static Store open(Config config, StoreListener listener) {
-        return open(config, listener, null);
-    }
-
     /**
-     * As {@link #open(Config, StoreListener)}, running the log store's writes on {@code loop} (the worker's
-     * event loop), or on the store's own threads when it is null.
+     * Opens the configured store, creating the database (and fixing its partition count) on first use; the
+     * embedded store reports its sizes and fsyncs to {@code listener} and runs its writes on {@code loop}
+     * (the worker's event loop).
      */
-    static Store open(Config config, StoreListener listener, countapp.store.log.@Nullable WriteLoop loop) {
+    static Store open(Config config, StoreListener listener, WriteLoop loop) {
         if (config.redis() != null) {
             return RedisStore.connect(config.redis(), config.partitions());
         }
@@ -42,10 +33,7 @@ final class Stores {
             return new RocksStore(config.database(), meta.partitions(), StoreOptions.defaults(config.workerPersist()),
                     listener);
         }
-        return loop == null
-                ? new LogStore(config.database(), meta.partitions(), meta.hashKey0(), meta.hashKey1(),
-                        config.workerPersist(), listener)
-                : new LogStore(config.database(), meta.partitions(), meta.hashKey0(), meta.hashKey1(),
-                        config.workerPersist(), listener, loop);
+        return new LogStore(config.database(), meta.partitions(), meta.hashKey0(), meta.hashKey1(),
+                config.workerPersist(), listener, loop);
     }
 }

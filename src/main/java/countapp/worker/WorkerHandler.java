@@ -10,6 +10,7 @@ import countapp.http.Router;
 import countapp.api.Endpoint;
 import countapp.api.ItemParser;
 import countapp.api.Json;
+import countapp.api.PartitionList;
 import countapp.config.Auth;
 import countapp.metrics.IngestMetrics;
 import countapp.protocol.Channel;

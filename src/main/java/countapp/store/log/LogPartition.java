@@ -128,7 +128,7 @@ final class LogPartition implements Partition, PartitionStats {
     String blockedReason() {
         String heapFull = store.heapFull();
         if (heapFull != null) {
-            return "partition " + id + " cannot store writes now: " + heapFull;
+            return WriteBlockedException.describe(id, heapFull);
         }
         WriteBlockedException b = blocked;
         return b == null ? null : b.getMessage();
