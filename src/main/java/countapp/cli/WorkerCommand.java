@@ -35,6 +35,10 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--partitions", description = "partitions in force; overrides the file's. Set by the coordinator")
     Integer partitions;
 
+    @Option(names = "--windows", defaultValue = "0,0", description = "windows in force, as days,months "
+            + "(0,0: none); overrides the file's. Set by the coordinator")
+    String windows;
+
     @Option(names = "--redis-wait-replicas", defaultValue = "0", description = "with --database redis://…: "
             + "redis_wait_replicas in force when the file no longer names Redis. Set by the coordinator")
     int redisWaitReplicas;
@@ -73,7 +77,7 @@ final class WorkerCommand implements Callable<Integer> {
         if (database == null || partitions == null) {
             throw new ConfigException("--database and --partitions go together");
         }
-        Pins pins = Pins.forWorker(database, partitions, redisWaitReplicas,
+        Pins pins = Pins.forWorker(database, partitions, Pins.windowsOption(windows), redisWaitReplicas,
                 Duration.ofMillis(Math.max(1, Math.round(redisTimeout * 1000))), System.getenv(RedisConfig.PASSWORD_ENV));
         Config loaded = ConfigLoader.load(config, pins).config();
         ConfigLoader.keepAuthOn(authRequired, loaded);

@@ -1,6 +1,7 @@
 package countapp.config;
 
 import countapp.model.Limits;
+import countapp.model.Retention;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.List;
  * @param clusterSecret the secret for worker control endpoints, or null to generate one at start
  * @param limits request limits of the coordinator and the workers
  * @param auth API keys, or {@link Auth#OFF}
+ * @param windows which day and month windows keep counts ({@link Retention#NONE}: all time only)
  * @param source the file this was read from
  */
 public record Config(
@@ -42,6 +44,7 @@ public record Config(
         ClusterSecret clusterSecret,
         Limits limits,
         Auth auth,
+        Retention windows,
         Path source) {
 
     public Config {

@@ -1,6 +1,7 @@
 package countapp.config;
 
 import countapp.model.Limits;
+import countapp.model.Retention;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -29,8 +30,9 @@ import java.util.TreeSet;
 public final class ConfigLoader {
     static final int FIRST_LOCAL_PORT = 5001;
     private static final Set<String> KEYS = Set.of("workers", "database", "worker_logs", "worker_persist",
-            "config_check", "listen", "health_check", "failover_timeout", "partitions", "worker_bind", "cluster_secret", "limits", "auth",
+            "config_check", "listen", "health_check", "failover_timeout", "partitions", "worker_bind", "cluster_secret", "limits", "auth", "windows",
             "redis_password", "redis_wait_replicas", "redis_timeout");
+    static final Set<String> WINDOW_KEYS = Set.of("day", "month");
     private static final Set<String> LIMIT_KEYS = Set.of("max_body_bytes", "max_items", "max_value_bytes",
             "max_header_bytes", "request_timeout", "max_connections", "max_pending_bytes", "max_in_flight");
     /** Every name a YAML error may name as the key of its line. */
@@ -159,21 +161,23 @@ public final class ConfigLoader {
         ClusterSecret secret = secret(map, problems);
         Limits limits = limits(map.get("limits"), problems);
         Auth auth = AuthSection.parse(map.containsKey("auth"), map.get("auth"), problems);
+        Retention windows = windows(map.get("windows"), problems);
 
         List<String> pending = List.of();
         if (pins != null) {
-            pending = pins.changedIn(database, redis, partitions, listen);
+            pending = pins.changedIn(database, redis, partitions, listen, windows);
             database = pins.database();
             redis = pins.redisWith(redis);
             partitions = pins.partitions();
             listen = pins.listen();
+            windows = pins.windows();
         }
         crossCheck(workers, numberOfWorkers, listen, database != null, secret, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(invalid(source, problems));
         }
         return new Loaded(new Config(workers, database, redis, logs, persist, configCheck, listen, health, failover, partitions,
-                workerBind, secret, limits, auth, source), pending);
+                workerBind, secret, limits, auth, windows, source), pending);
     }
 
     /** The message of a refused file: its path, then one problem a line. */
@@ -360,6 +364,25 @@ public final class ConfigLoader {
             return null;
         }
         return ClusterSecret.of((String) value);
+    }
+
+    /** {@code windows: {day: 35, month: 13}}: how many UTC days and months keep their own counts. */
+    private static Retention windows(Object value, List<String> problems) {
+        if (value == null) {
+            return Retention.NONE;
+        }
+        if (!(value instanceof Map)) {
+            problems.add("windows: must be a mapping such as {day: 35, month: 13}, got " + Kind.of(value));
+            return Retention.NONE;
+        }
+        Map<String, Object> map = settings((Map<?, ?>) value);
+        int before = problems.size();
+        int days = integer(map, "day", 0, 0, Retention.MAX_DAYS, problems);
+        int months = integer(map, "month", 0, 0, Retention.MAX_MONTHS, problems);
+        for (int i = before; i < problems.size(); i++) {
+            problems.set(i, "windows." + problems.get(i));
+        }
+        return problems.size() > before ? Retention.NONE : new Retention(days, months);
     }
 
     private static Limits limits(Object value, List<String> problems) {

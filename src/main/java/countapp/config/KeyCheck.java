@@ -28,6 +28,8 @@ final class KeyCheck {
             String name = ((ScalarNode) t.getKeyNode()).getValue();
             if ("limits".equals(name)) {
                 tuples(t.getValueNode(), limitKeys, "limits", problems);
+            } else if ("windows".equals(name)) {
+                tuples(t.getValueNode(), ConfigLoader.WINDOW_KEYS, "windows", problems);
             } else if ("auth".equals(name)) {
                 for (NodeTuple a : tuples(t.getValueNode(), AuthSection.KEYS, "auth", problems)) {
                     if ("keys".equals(((ScalarNode) a.getKeyNode()).getValue()) && a.getValueNode() instanceof SequenceNode) {

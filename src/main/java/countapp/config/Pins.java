@@ -1,5 +1,6 @@
 package countapp.config;
 
+import countapp.model.Retention;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,9 +21,9 @@ import java.util.List;
  * @param partitions {@code partitions} in force
  * @param listen the coordinator's port in force, or 0 in a spawned worker, which has no say in it
  */
-public record Pins(Path database, RedisConfig redis, int partitions, int listen) {
+public record Pins(Path database, RedisConfig redis, int partitions, int listen, Retention windows) {
     /** Keys read only at start, as named in the file. */
-    public static final List<String> KEYS = List.of("database", "partitions", "listen");
+    public static final List<String> KEYS = List.of("database", "partitions", "listen", "windows");
 
     public Pins {
         if ((database == null) == (redis == null)) {
@@ -32,35 +33,54 @@ public record Pins(Path database, RedisConfig redis, int partitions, int listen)
 
     /** The values in force in {@code config}. */
     public static Pins of(Config config) {
-        return new Pins(config.database(), config.redis(), config.partitions(), config.listen());
+        return new Pins(config.database(), config.redis(), config.partitions(), config.listen(), config.windows());
     }
 
     /**
      * A spawned worker's pins, from the options its coordinator passed: {@code database} as shown by
      * {@link Config#databaseName()} (a folder, or a Redis URL without the password).
      */
-    public static Pins forWorker(String database, int partitions, int redisWaitReplicas, Duration redisTimeout,
-            String redisPassword) throws ConfigException {
+    public static Pins forWorker(String database, int partitions, Retention windows, int redisWaitReplicas,
+            Duration redisTimeout, String redisPassword) throws ConfigException {
         if (partitions < 1 || partitions > 4096) {
             throw new ConfigException("--partitions must be from 1 to 4096");
         }
         if (RedisUrl.isRedis(database)) {
             try {
                 return new Pins(null, new RedisConfig(RedisUrl.nodes(database), database.startsWith(RedisUrl.TLS_SCHEME),
-                        redisPassword, redisWaitReplicas, redisTimeout), partitions, 0);
+                        redisPassword, redisWaitReplicas, redisTimeout), partitions, 0, windows);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("--database: " + e.getMessage());
             }
         }
         try {
-            return new Pins(Path.of(database).toAbsolutePath().normalize(), null, partitions, 0);
+            return new Pins(Path.of(database).toAbsolutePath().normalize(), null, partitions, 0, windows);
         } catch (InvalidPathException e) {
             throw new ConfigException("--database: not a valid folder path");
         }
     }
 
+    /** The {@code --windows days,months} option a coordinator passes its workers. */
+    public static Retention windowsOption(String value) throws ConfigException {
+        String[] parts = value.split(",", -1);
+        try {
+            if (parts.length == 2) {
+                return new Retention(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new ConfigException("--windows must be days,months (e.g. 35,13), each within the windows limits");
+    }
+
+    /** As {@link #windowsOption} reads it. */
+    public static String windowsOption(Retention windows) {
+        return windows.days() + "," + windows.months();
+    }
+
     /** The pinned keys whose value in the file differs from the value in force, in {@link #KEYS} order. */
-    List<String> changedIn(Path fileDatabase, RedisConfig fileRedis, int filePartitions, int fileListen) {
+    List<String> changedIn(Path fileDatabase, RedisConfig fileRedis, int filePartitions, int fileListen,
+            Retention fileWindows) {
         List<String> changed = new ArrayList<>();
         boolean sameDatabase = database != null ? database.equals(fileDatabase)
                 : fileRedis != null && redis.nodes().equals(fileRedis.nodes()) && redis.tls() == fileRedis.tls();
@@ -72,6 +92,9 @@ public record Pins(Path database, RedisConfig redis, int partitions, int listen)
         }
         if (listen > 0 && listen != fileListen) {
             changed.add("listen");
+        }
+        if (!windows.equals(fileWindows)) {
+            changed.add("windows");
         }
         return changed;
     }

@@ -80,7 +80,8 @@ final class WorkerLauncher implements Launcher {
                 "--config", config.source().toString(),
                 "--parent-pid", Long.toString(ProcessHandle.current().pid()),
                 "--database", config.databaseName(),
-                "--partitions", Integer.toString(config.partitions())));
+                "--partitions", Integer.toString(config.partitions()),
+                "--windows", countapp.config.Pins.windowsOption(config.windows())));
         RedisConfig redis = config.redis();
         if (redis != null) {
             command.addAll(List.of("--redis-wait-replicas", Integer.toString(redis.waitReplicas()),

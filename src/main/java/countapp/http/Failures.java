@@ -51,6 +51,9 @@ public final class Failures {
         if (e instanceof IllegalArgumentException) {
             return new ApiException(400, String.valueOf(e.getMessage()));
         }
+        if (e instanceof countapp.store.NotSupportedException) {
+            return new ApiException(501, String.valueOf(e.getMessage()));
+        }
         if (e instanceof StoreException) {
             return new ApiException(503, String.valueOf(e.getMessage()));
         }

@@ -154,7 +154,7 @@ class ConfigReloadTest {
     void load_spawnedWorkerPins_winOverTheEditedFileAndSkipTheListenCheck() throws Exception {
         Files.writeString(file(), "workers: [http://localhost:6001, http://localhost:6002]\ndatabase: db2/\n"
                 + "partitions: 64\nlisten: 6001\n");
-        Pins pins = Pins.forWorker(dir.resolve("db").toString(), 16, 0, Duration.ofSeconds(2), null);
+        Pins pins = Pins.forWorker(dir.resolve("db").toString(), 16, countapp.model.Retention.NONE, 0, Duration.ofSeconds(2), null);
 
         ConfigLoader.Loaded r = ConfigLoader.load(file(), pins);
 
@@ -168,7 +168,7 @@ class ConfigReloadTest {
     @Test
     void load_spawnedWorkerRedisPins_keepTheServersAndTakeThePasswordGiven() throws Exception {
         Files.writeString(file(), "workers: 1\ndatabase: db/\n");
-        Pins pins = Pins.forWorker("rediss://a:7000,[::1]:7001", 16, 1, Duration.ofMillis(1500), "the-password");
+        Pins pins = Pins.forWorker("rediss://a:7000,[::1]:7001", 16, countapp.model.Retention.NONE, 1, Duration.ofMillis(1500), "the-password");
 
         Config c = ConfigLoader.load(file(), pins).config();
 

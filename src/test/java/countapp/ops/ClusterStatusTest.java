@@ -33,7 +33,7 @@ class ClusterStatusTest {
                 new WorkerEndpoint(B, "localhost", 5002, true), new WorkerEndpoint(R, "10.0.0.9", 5003, false)),
                 Path.of("db"), null, Path.of("logs"), Duration.ofSeconds(5), Duration.ofSeconds(5), 5000,
                 Duration.ofMillis(250), Duration.ofSeconds(30), 4, "127.0.0.1", null, countapp.model.Limits.DEFAULT, countapp.config.Auth.OFF,
-                Path.of("config.yaml"));
+                countapp.model.Retention.NONE, Path.of("config.yaml"));
         return new ConfigStatus(c, 4, NOW.minusSeconds(60), NOW.minusSeconds(2), null);
     }
 

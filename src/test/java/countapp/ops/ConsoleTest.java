@@ -22,7 +22,7 @@ class ConsoleTest {
         Config c = new Config(List.of(new WorkerEndpoint("http://localhost:5001", "localhost", 5001, true),
                 new WorkerEndpoint("http://db1:5001", "db1", 5001, false)), Path.of("db"), null, Path.of("logs"),
                 Duration.ofSeconds(5), Duration.ofSeconds(5), 5000, Duration.ofSeconds(1), Duration.ofSeconds(30), 16, "127.0.0.1", null,
-                countapp.model.Limits.DEFAULT, countapp.config.Auth.OFF, Path.of("config.yaml"));
+                countapp.model.Limits.DEFAULT, countapp.config.Auth.OFF, countapp.model.Retention.NONE, Path.of("config.yaml"));
 
         String banner = Banner.coordinator(c, 16, "9.9");
 
