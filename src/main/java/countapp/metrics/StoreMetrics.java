@@ -26,6 +26,7 @@ public final class StoreMetrics implements StoreListener {
     private final Timer walSyncs;
     private final Counter opens;
     private final Counter closes;
+    private final Counter lateItems;
     private final Map<Integer, Registered> open = new ConcurrentHashMap<>();
 
     private record Registered(PartitionStats stats, List<Gauge> gauges) {}
@@ -38,6 +39,8 @@ public final class StoreMetrics implements StoreListener {
                 .serviceLevelObjectives(HttpMetrics.BUCKETS).register(registry);
         opens = Counter.builder("countapp.store.partition.opens").description("partitions opened").register(registry);
         closes = Counter.builder("countapp.store.partition.closes").description("partitions closed").register(registry);
+        lateItems = Counter.builder("countapp.items.late")
+                .description("items older than every kept day and month window: counted all-time only").register(registry);
         Gauge.builder("countapp.store.partitions.open", open, Map::size)
                 .description("partitions open in this worker").register(registry);
     }
@@ -45,6 +48,11 @@ public final class StoreMetrics implements StoreListener {
     @Override
     public void written(long nanos) {
         writes.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void lateItems(long items) {
+        lateItems.increment(items);
     }
 
     @Override

@@ -10,6 +10,9 @@ public interface StoreListener {
     /** A group-commit write took {@code nanos}. */
     default void written(long nanos) {}
 
+    /** {@code items} arrived older than every kept window: they counted all-time only. */
+    default void lateItems(long items) {}
+
     /** A WAL fsync took {@code nanos}. */
     default void walSynced(long nanos) {}
 

@@ -29,11 +29,16 @@ final class Stores {
         }
         DatabaseMeta meta = DatabaseMeta.loadOrCreate(config.database(), config.partitions());
         if (meta.format() == DatabaseMeta.ROCKSDB_FORMAT) {
+            if (config.windows().enabled()) {
+                throw new countapp.store.StoreException("windows need a database created by this version (the log "
+                        + "store); " + config.database() + " is in the earlier RocksDB format, which keeps all-time counts "
+                        + "only: remove the windows setting, or start with a new database folder");
+            }
             LOG.info("database {} was created by an earlier version: keeping its RocksDB format", config.database());
             return new RocksStore(config.database(), meta.partitions(), StoreOptions.defaults(config.workerPersist()),
                     listener);
         }
         return new LogStore(config.database(), meta.partitions(), meta.hashKey0(), meta.hashKey1(),
-                config.workerPersist(), listener, loop);
+                config.workerPersist(), listener, loop, config.windows(), java.time.Clock.systemUTC());
     }
 }

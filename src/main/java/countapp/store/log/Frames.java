@@ -9,7 +9,7 @@ import java.util.zip.CRC32C;
  * <pre>
  *   u32 payload length (little-endian) | u32 CRC32C of the payload | payload
  *   payload = u8 kind | varint tenants | tenants × (varint length, UTF-8) | varint records | records
- *   ADD record = varint tenant index | varint id length | id UTF-8
+ *   ADD and ERASE record = varint tenant index | varint id length | id UTF-8
  * </pre>
  *
  * A frame names each of its tenants once, so a batch of one tenant's ids costs about the ids' own bytes.
@@ -19,6 +19,8 @@ import java.util.zip.CRC32C;
 final class Frames {
     static final int HEADER = 8;
     static final byte ADD = 1;
+    /** Pairs erased: the same layout as ADD; a replay takes them out of the index. */
+    static final byte ERASE = 2;
     /** Far above any group the writer builds; a larger length field means a corrupt header. */
     static final int MAX_PAYLOAD = 256 << 20;
 

@@ -4,7 +4,10 @@ import countapp.codec.ByteSink;
 import countapp.codec.ByteSource;
 
 import countapp.model.ItemBatch;
+import countapp.model.Window;
+import countapp.store.CountCursor;
 import countapp.store.IdChunk;
+import countapp.store.TenantCount;
 import countapp.store.Partition;
 import countapp.store.PartitionClosedException;
 import countapp.store.PartitionStats;
@@ -20,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +71,10 @@ final class LogPartition implements Partition, PartitionStats {
     private final FileLock lock;
     private final Committer committer;
     private final SipHash hash;
+    /** The day and month windows, or null when the windows setting is off. Writer only. */
+    private final @Nullable Windows windows;
+    /** Whether a pair was ever erased here: id listings then check each id against the index. */
+    private volatile boolean erasedAny;
     private final LongSupplier nanoTime;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private volatile State state = State.OPEN;
@@ -85,11 +93,17 @@ final class LogPartition implements Partition, PartitionStats {
     private long[] undo = new long[64];
     private int undone;
     private int recordCount;
+    private static final int ERASE_CHUNK = 10_000;
+    /** Bytes the windows hold, refreshed by {@link #expireWindows}; read by metrics from any thread. */
+    private volatile long windowBytes;
     /** Whether this partition is on its committer's list for the current turn; loop thread only. */
     boolean pendingCommit;
 
     LogPartition(int id, LogStore store, SegmentedLog log, PairIndex index, Map<String, Tenant> tenants, FileLock lock,
-            Committer committer, SipHash hash, boolean syncEveryWrite, LongSupplier nanoTime) {
+            Committer committer, SipHash hash, @Nullable Windows windows, boolean erasedAny, boolean syncEveryWrite,
+            LongSupplier nanoTime) {
+        this.windows = windows;
+        this.erasedAny = erasedAny;
         this.id = id;
         this.store = store;
         this.log = log;
@@ -105,6 +119,10 @@ final class LogPartition implements Partition, PartitionStats {
     @Override
     public int id() {
         return id;
+    }
+
+    WriteLoop committerLoop() {
+        return committer.loop();
     }
 
     boolean isOpen() {
@@ -166,6 +184,181 @@ final class LogPartition implements Partition, PartitionStats {
     }
 
     @Override
+    public CompletableFuture<Long> count(String tenant, Window window) {
+        if (window.unit() == Window.Unit.ALL) {
+            return count(tenant);
+        }
+        if (windows == null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(window + " is not kept: "
+                    + Windows.describe(countapp.model.Retention.NONE)));
+        }
+        // On the writer, after what is pending: the sets are the writer's, and an acknowledged add is in them.
+        return onWriter(() -> {
+            windows.expire(store.today());
+            return windows.count(tenant, window);
+        });
+    }
+
+    /** Runs {@code task} on the writer after the pending group's commit; fails once the partition is closed. */
+    private <T> CompletableFuture<T> onWriter(java.util.function.Supplier<T> task) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        committer.afterCommit(() -> {
+            if (state == State.CLOSED) {
+                result.completeExceptionally(new PartitionClosedException(id));
+                return;
+            }
+            try {
+                result.complete(task.get());
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    @Override
+    public CompletableFuture<Long> erase(String tenant, String pairId) {
+        if (state != State.OPEN) {
+            return CompletableFuture.failedFuture(new PartitionClosedException(id));
+        }
+        return onWriter(() -> eraseNow(tenant, new String[] {pairId}, 1));
+    }
+
+    /**
+     * Erases the tenant's pairs a chunk at a time: the ids come from a scan of the log up to its end at the
+     * call (so every pair acknowledged before it is found), each chunk erased on the writer as one frame.
+     * Ids already erased are skipped; an add that lands meanwhile is either erased or kept, and the count
+     * follows the index either way.
+     */
+    @Override
+    public CompletableFuture<Long> eraseTenant(String tenant) {
+        if (state != State.OPEN) {
+            return CompletableFuture.failedFuture(new PartitionClosedException(id));
+        }
+        SegmentedLog.Position end = log.end();
+        return eraseChunks(tenant, null, end, 0L);
+    }
+
+    private CompletableFuture<Long> eraseChunks(String tenant, @Nullable String cursor, SegmentedLog.Position end,
+            long erasedSoFar) {
+        return CompletableFuture.supplyAsync(() -> IdScan.scan(log, tenant, cursor, end, ERASE_CHUNK), store.scanExecutor())
+                .thenCompose(chunk -> onWriter(() -> eraseNow(tenant, chunk.ids().toArray(String[]::new), chunk.ids().size()))
+                        .thenCompose(erased -> chunk.next() == null ? CompletableFuture.completedFuture(erasedSoFar + erased)
+                                : eraseChunks(tenant, chunk.next(), end, erasedSoFar + erased)));
+    }
+
+    /**
+     * Erases pairs of one tenant on the writer: out of the index, one ERASE frame in the log (durable like an
+     * add), then out of the windows. Returns how many were stored. A failed write puts them back and throws.
+     */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // counts have one writer, this loop
+    private long eraseNow(String tenant, String[] ids, int n) {
+        Tenant t = tenants.get(tenant);
+        if (t == null || n == 0) {
+            return 0;
+        }
+        long[] erased = new long[2 * n];
+        records.reset();
+        int count = 0;
+        for (int k = 0; k < n; k++) {
+            key.reset();
+            key.putBytes(t.prefix, 0, t.prefix.length);
+            int idLength = key.putUtf8(ids[k]);
+            hash.hash128(key.array(), key.length(), h);
+            if (index.remove(h[0], h[1])) {
+                erased[2 * count] = h[0];
+                erased[2 * count + 1] = h[1];
+                count++;
+                records.putVarint(0);
+                records.putVarint(idLength);
+                records.putBytes(key.array(), t.prefix.length, idLength);
+            }
+        }
+        if (count == 0) {
+            return 0;
+        }
+        try {
+            head.reset();
+            head.setLength(Frames.HEADER);
+            head.put(Frames.ERASE);
+            head.putVarint(1);
+            head.putBytes(t.prefix, 0, t.prefix.length);
+            head.putVarint(count);
+            head.putBytes(records.array(), 0, records.length());
+            Frames.seal(head, 0);
+            log.append(head.array(), head.length());
+            if (syncEveryWrite) {
+                log.sync();
+            }
+        } catch (IOException e) {
+            for (int k = 0; k < count; k++) {
+                index.add(erased[2 * k], erased[2 * k + 1]);
+            }
+            throw store.blocked(id, e);
+        } finally {
+            records.reset();
+        }
+        erasedAny = true;
+        t.count -= count;
+        if (windows != null) {
+            for (int k = 0; k < count; k++) {
+                windows.erase(tenant, erased[2 * k], erased[2 * k + 1]);
+            }
+            try {
+                windows.write();
+                if (syncEveryWrite) {
+                    windows.sync();
+                }
+            } catch (IOException e) {
+                // Erased all-time already; a replay drops window records of pairs all time no longer holds.
+                LOG.warn("partition {}: writing an erasure to the window logs failed (a restart still drops the "
+                        + "pairs from every window): {}", id, e.toString());
+            }
+            windows.committed();
+        }
+        return count;
+    }
+
+    @Override
+    public CountCursor counts(Window window) {
+        if (window.unit() != Window.Unit.ALL && windows == null) {
+            return max -> CompletableFuture.failedFuture(new IllegalArgumentException(window + " is not kept: "
+                    + Windows.describe(countapp.model.Retention.NONE)));
+        }
+        return new LogCountCursor(window);
+    }
+
+    /** Walks the tenant map (all time) or a window's sets on the writer, a chunk per call. */
+    private final class LogCountCursor implements CountCursor {
+        private final Window window;
+        private java.util.@Nullable Iterator<? extends Map.Entry<String, ?>> tenantsLeft;
+
+        LogCountCursor(Window window) {
+            this.window = window;
+        }
+
+        @Override
+        public CompletableFuture<List<TenantCount>> next(int max) {
+            return onWriter(() -> {
+                java.util.Iterator<? extends Map.Entry<String, ?>> it = tenantsLeft;
+                if (it == null) {
+                    it = window.unit() == Window.Unit.ALL ? tenants.entrySet().iterator() : windows.tenants(window);
+                    tenantsLeft = it;
+                }
+                List<TenantCount> chunk = new ArrayList<>(Math.min(max, 1024));
+                while (chunk.size() < max && it.hasNext()) {
+                    Map.Entry<String, ?> e = it.next();
+                    long c = e.getValue() instanceof Tenant ? ((Tenant) e.getValue()).count : ((LongSet) e.getValue()).size();
+                    if (c > 0) {
+                        chunk.add(new TenantCount(e.getKey(), c));
+                    }
+                }
+                return chunk;
+            });
+        }
+    }
+
+    @Override
     public CompletableFuture<IdChunk> ids(String tenant, String cursor, int max) {
         if (max < 1) {
             throw new IllegalArgumentException("max must be positive");
@@ -175,7 +368,26 @@ final class LogPartition implements Partition, PartitionStats {
         }
         SegmentedLog.Position end = log.end();
         Executor scans = store.scanExecutor();
-        return CompletableFuture.supplyAsync(() -> IdScan.scan(log, tenant, cursor, end, max), scans);
+        CompletableFuture<IdChunk> chunk = CompletableFuture.supplyAsync(() -> IdScan.scan(log, tenant, cursor, end, max), scans);
+        // The log still holds erased ids: once anything was erased, keep only the ids the index holds.
+        return erasedAny ? chunk.thenCompose(c -> onWriter(() -> stored(tenant, c))) : chunk;
+    }
+
+    private IdChunk stored(String tenant, IdChunk chunk) {
+        Tenant t = tenants.get(tenant);
+        List<String> kept = new ArrayList<>(chunk.ids().size());
+        for (String pairId : chunk.ids()) {
+            if (t != null) {
+                key.reset();
+                key.putBytes(t.prefix, 0, t.prefix.length);
+                key.putUtf8(pairId);
+                hash.hash128(key.array(), key.length(), h);
+                if (index.contains(h[0], h[1])) {
+                    kept.add(pairId);
+                }
+            }
+        }
+        return new IdChunk(kept, chunk.next());
     }
 
     @Override
@@ -200,6 +412,9 @@ final class LogPartition implements Partition, PartitionStats {
         try {
             long start = System.nanoTime();
             log.sync();
+            if (windows != null) {
+                windows.sync();
+            }
             store.listener().walSynced(System.nanoTime() - start);
         } catch (IOException e) {
             LOG.error("partition {}: log sync failed: {}", id, e.toString());
@@ -228,6 +443,10 @@ final class LogPartition implements Partition, PartitionStats {
             return false;
         }
         ItemBatch batch = add.batch;
+        Windows w = windows;
+        if (w != null) {
+            w.expire(store.today());
+        }
         Tenant t = null;
         int ti = -1;
         for (int k = 0; k < add.count; k++) {
@@ -260,6 +479,10 @@ final class LogPartition implements Partition, PartitionStats {
                 t.pendingAdded++;
                 add.added++;
             }
+            int day = batch.day(i);
+            if (w != null && day != ItemBatch.NO_DAY && !w.add(t.name, day, h[0], h[1])) {
+                add.late++;
+            }
         }
         groupAdds.add(add);
         return true;
@@ -275,6 +498,14 @@ final class LogPartition implements Partition, PartitionStats {
             return;
         }
         try {
+            if (windows != null) {
+                try {
+                    windows.write(); // before the all-time frame: on a replay, windows keep only pairs all time holds
+                } catch (IOException e) {
+                    failGroup(e);
+                    return;
+                }
+            }
             if (recordCount > 0) {
                 head.reset();
                 head.setLength(Frames.HEADER);
@@ -295,17 +526,18 @@ final class LogPartition implements Partition, PartitionStats {
                     store.listener().written(System.nanoTime() - start);
                     blocked = null;
                 } catch (IOException e) {
-                    for (int u = 0; u < undone; u += 2) {
-                        index.remove(undo[u], undo[u + 1]);
-                    }
-                    groupTenants.forEach(t -> t.pendingAdded = 0);
-                    WriteBlockedException error = store.blocked(id, e);
-                    blocked = error;
-                    recheckAt = nanoTime.getAsLong() + RECHECK_NANOS;
-                    LOG.error("partition {}: write failed, nothing of it stored; refusing writes until it can write "
-                            + "again: {}", id, e.toString());
-                    groupAdds.forEach(a -> a.fail(error));
+                    failGroup(e);
                     return;
+                }
+            }
+            long late = 0;
+            if (windows != null) {
+                windows.committed();
+                for (Add add : groupAdds) {
+                    late += add.late;
+                }
+                if (late > 0) {
+                    store.listener().lateItems(late);
                 }
             }
             for (Tenant t : groupTenants) {
@@ -327,6 +559,31 @@ final class LogPartition implements Partition, PartitionStats {
         }
     }
 
+    /** Drops windows past the retention and refreshes their memory figure; runs on the writer. */
+    void expireWindows() {
+        if (windows != null && state != State.CLOSED) {
+            windows.expire(store.today());
+            windowBytes = windows.memoryBytes();
+        }
+    }
+
+    /** Takes the group's pairs out of the index and the windows again and fails its adds: nothing of it is stored. */
+    private void failGroup(IOException e) {
+        for (int u = 0; u < undone; u += 2) {
+            index.remove(undo[u], undo[u + 1]);
+        }
+        if (windows != null) {
+            windows.rollBack();
+        }
+        groupTenants.forEach(t -> t.pendingAdded = 0);
+        WriteBlockedException error = store.blocked(id, e);
+        blocked = error;
+        recheckAt = nanoTime.getAsLong() + RECHECK_NANOS;
+        LOG.error("partition {}: write failed, nothing of it stored; refusing writes until it can write again: {}", id,
+                e.toString());
+        groupAdds.forEach(a -> a.fail(error));
+    }
+
     /** The tenant's entry, created on first sight (a count of 0 reads the same as no entry). */
     private Tenant tenant(String name) {
         Tenant t = tenants.get(name);
@@ -336,6 +593,9 @@ final class LogPartition implements Partition, PartitionStats {
     /** Persists and releases the partition; runs on the writer as its last act for this partition. */
     private void finish() {
         state = State.CLOSED;
+        if (windows != null) {
+            windows.close();
+        }
         try {
             log.sync();
             store.writeSnapshot(this, log.end(), index, tenants);
@@ -360,7 +620,7 @@ final class LogPartition implements Partition, PartitionStats {
 
     @Override
     public long indexBytes() {
-        return index.memoryBytes();
+        return index.memoryBytes() + windowBytes;
     }
 
 
@@ -372,6 +632,8 @@ final class LogPartition implements Partition, PartitionStats {
         final int count;
         final CompletableFuture<Long> result = new CompletableFuture<>();
         long added;
+        /** Items that counted in no window (older than every kept one). */
+        long late;
 
         Add(LogPartition partition, ItemBatch batch, int[] indices, int count) {
             this.partition = partition;

@@ -17,6 +17,9 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import countapp.model.Retention;
+import countapp.model.Window;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -64,34 +67,49 @@ public final class LogStore implements Store {
     private final HeapGuard heap;
     private volatile Duration persistInterval;
     private final StaggeredSync syncs;
+    private final Retention windows;
+    private final Clock clock;
 
     public LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval,
             StoreListener listener) {
         this(root, partitions, hashKey0, hashKey1, persistInterval, listener, SEGMENT_BYTES, null,
-                HeapGuard.watchingThisJvm());
+                HeapGuard.watchingThisJvm(), Retention.NONE, Clock.systemUTC());
     }
 
-    /** As the other constructor, with every partition's writes run on {@code loop} (a worker's event loop). */
+    /**
+     * As the other constructor, with every partition's writes run on {@code loop} (a worker's event loop),
+     * keeping the day and month windows {@code windows} says, by the days of {@code clock}.
+     */
     public LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval,
-            StoreListener listener, WriteLoop loop) {
+            StoreListener listener, WriteLoop loop, Retention windows, Clock clock) {
         this(root, partitions, hashKey0, hashKey1, persistInterval, listener, SEGMENT_BYTES, loop,
-                HeapGuard.watchingThisJvm());
+                HeapGuard.watchingThisJvm(), windows, clock);
+    }
+
+    /** For tests: windows by an injected clock, on the store's own writer threads. */
+    public LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval, Retention windows,
+            Clock clock) {
+        this(root, partitions, hashKey0, hashKey1, persistInterval, StoreListener.NONE, SEGMENT_BYTES, null,
+                HeapGuard.watchingThisJvm(), windows, clock);
     }
 
     LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval, StoreListener listener,
             long segmentBytes) {
         this(root, partitions, hashKey0, hashKey1, persistInterval, listener, segmentBytes, null,
-                HeapGuard.watchingThisJvm());
+                HeapGuard.watchingThisJvm(), Retention.NONE, Clock.systemUTC());
     }
 
     /** For tests: the heap is as full as {@code heap} is told. */
     LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval, HeapGuard heap) {
-        this(root, partitions, hashKey0, hashKey1, persistInterval, StoreListener.NONE, SEGMENT_BYTES, null, heap);
+        this(root, partitions, hashKey0, hashKey1, persistInterval, StoreListener.NONE, SEGMENT_BYTES, null, heap,
+                Retention.NONE, Clock.systemUTC());
     }
 
     private LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval,
-            StoreListener listener, long segmentBytes, WriteLoop loop, HeapGuard heap) {
+            StoreListener listener, long segmentBytes, WriteLoop loop, HeapGuard heap, Retention windows, Clock clock) {
         this.heap = heap;
+        this.windows = windows;
+        this.clock = clock;
         this.segmentBytes = segmentBytes;
         this.root = root;
         this.partitions = partitions;
@@ -121,12 +139,28 @@ public final class LogStore implements Store {
         });
         this.scans = Executors.newFixedThreadPool(2, r -> daemon(r, "id-scan"));
         syncs.schedule(persistInterval);
+        if (windows.enabled()) {
+            // Windows past the retention leave memory and disk soon after midnight even when no write comes.
+            syncer.scheduleWithFixedDelay(this::expireWindows, 1, 1, TimeUnit.MINUTES);
+        }
     }
 
     private static Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         return t;
+    }
+
+    /** Today's UTC epoch day, by the injected clock: which windows are kept. */
+    int today() {
+        return Window.dayOfMillis(clock.millis());
+    }
+
+    /** Asks every open partition's writer to drop expired windows. Public for tests that move the clock. */
+    public void expireWindows() {
+        for (LogPartition p : open.values()) {
+            p.committerLoop().execute(p::expireWindows);
+        }
     }
 
     @Override
@@ -156,8 +190,9 @@ public final class LogStore implements Store {
         try {
             long started = System.nanoTime();
             Loaded loaded = load(dir);
+            Windows w = windows.enabled() ? Windows.open(dir.resolve("windows"), windows, today(), loaded.index) : null;
             LogPartition p = new LogPartition(partition, this, loaded.log, loaded.index, loaded.tenants, lock,
-                    committerOf.apply(partition), hash, persistInterval.isZero(), System::nanoTime);
+                    committerOf.apply(partition), hash, w, loaded.erasedAny, persistInterval.isZero(), System::nanoTime);
             open.put(partition, p);
             listener.opened(partition, p);
             LOG.info("partition {} opened at {}: {} pairs of {} tenants, {} of log replayed in {} ms", partition, dir,
@@ -226,7 +261,7 @@ public final class LogStore implements Store {
     }
 
     private record Loaded(SegmentedLog log, PairIndex index, Map<String, LogPartition.Tenant> tenants,
-            String replayedFrom) {}
+            String replayedFrom, boolean erasedAny) {}
 
     /** The snapshot (if any is readable) plus every frame logged after it. */
     private Loaded load(Path dir) throws IOException {
@@ -240,10 +275,14 @@ public final class LogStore implements Store {
         long[] h = new long[2];
         ByteSink key = new ByteSink(256);
         SegmentedLog log;
+        boolean[] erased = {false};
         try {
             log = SegmentedLog.open(dir, segmentBytes, from, (kind, payload, next) -> {
                 if (kind == Frames.ADD) {
-                    replayAdd(payload, tenants, index, key, h);
+                    replay(payload, tenants, index, key, h, true);
+                } else if (kind == Frames.ERASE) {
+                    replay(payload, tenants, index, key, h, false);
+                    erased[0] = true;
                 }
                 return true;
             });
@@ -256,12 +295,14 @@ public final class LogStore implements Store {
             Snapshot.delete(dir);
             return load(dir);
         }
-        return new Loaded(log, index, tenants, snap == null ? "all" : "the tail after " + from);
+        // Erasures before the snapshot are not seen by this replay: listings check ids against the index
+        // whenever the log may hold erased ids, which it may if a snapshot was read.
+        return new Loaded(log, index, tenants, snap == null ? "all" : "the tail after " + from, erased[0] || snap != null);
     }
 
     @SuppressWarnings("NonAtomicVolatileUpdate") // replay runs before any reader, on one thread
-    private void replayAdd(ByteSource r, Map<String, LogPartition.Tenant> tenants, PairIndex index, ByteSink key,
-            long[] h) {
+    private void replay(ByteSource r, Map<String, LogPartition.Tenant> tenants, PairIndex index, ByteSink key,
+            long[] h, boolean add) {
         int count = r.varint();
         LogPartition.Tenant[] table = new LogPartition.Tenant[count];
         for (int t = 0; t < count; t++) {
@@ -276,8 +317,8 @@ public final class LogStore implements Store {
             key.putBytes(t.prefix, 0, t.prefix.length);
             key.putBytes(r.array(), at, length);
             hash.hash128(key.array(), key.length(), h);
-            if (index.add(h[0], h[1])) {
-                t.count++;
+            if (add ? index.add(h[0], h[1]) : index.remove(h[0], h[1])) {
+                t.count += add ? 1 : -1;
             }
         }
     }
