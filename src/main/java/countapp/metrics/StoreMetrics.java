@@ -52,7 +52,7 @@ public final class StoreMetrics implements StoreListener {
 
     @Override
     public void lateItems(long items) {
-        lateItems.increment(items);
+        lateItems.increment((double) items);
     }
 
     @Override

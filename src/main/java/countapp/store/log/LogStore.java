@@ -86,10 +86,10 @@ public final class LogStore implements Store {
                 HeapGuard.watchingThisJvm(), windows, clock);
     }
 
-    /** For tests: windows by an injected clock, on the store's own writer threads. */
-    public LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval, Retention windows,
-            Clock clock) {
-        this(root, partitions, hashKey0, hashKey1, persistInterval, StoreListener.NONE, SEGMENT_BYTES, null,
+    /** Windows by an injected clock, on the store's own writer threads (tools and tests). */
+    public LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval,
+            StoreListener listener, Retention windows, Clock clock) {
+        this(root, partitions, hashKey0, hashKey1, persistInterval, listener, SEGMENT_BYTES, null,
                 HeapGuard.watchingThisJvm(), windows, clock);
     }
 

@@ -232,7 +232,7 @@ final class Windows {
 
     /**
      * Adds a pair seen on {@code day} to its day and month windows, where kept, gathering the records for the
-     * next {@link #commit}. Returns false when it counts in no window (it is older than every kept window).
+     * next {@link #write}. Returns false when it counts in no window (it is older than every kept window).
      */
     boolean add(String tenant, int day, long low, long high) {
         boolean counted = false;
