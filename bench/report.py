@@ -96,6 +96,19 @@ if runs["growth_unique_big"]:
 versus("Redis backend: single-item POSTs (req/s)", "rb_single", "rbwd_single", "webdis on the same Redis", 0.8)
 versus("Redis backend: 100 items of one tenant (items/s)", "rb_batch", "rbwd_batch", "webdis on the same Redis (req/s)", 0.8,
        unit_scale=100)
+for key, label, unit_scale in (("single", "single-item POSTs (req/s)", 1), ("batch", "100 items of one tenant (items/s)", 100)):
+    if runs[f"win_on_{key}"]:
+        r, per = ratio(f"win_on_{key}", f"win_off_{key}")
+        rows.append((f"windows {{day: 35, month: 13}} on: {label}",
+                     f"{k(med(f'win_on_{key}') * unit_scale)} ({each(f'win_on_{key}', lambda v: k(v * unit_scale))})",
+                     f"windows off: {k(med(f'win_off_{key}') * unit_scale)}",
+                     f"{r:.2f}× ({' / '.join(f'{x:.2f}' for x in per)})", "reported", ""))
+if runs["win_on_pairs"]:
+    pairs_on, pairs_off = med("win_on_pairs"), med("win_off_pairs")
+    mem = (med("win_on_index_bytes") / pairs_on - med("win_off_index_bytes") / pairs_off) / 2
+    disk = (med("win_on_disk_bytes") / pairs_on - med("win_off_disk_bytes") / pairs_off) / 2
+    rows.append(("bytes per item per kept window (1 M items, each in one day and one month window)",
+                 f"memory {mem:.1f} B, disk {disk:.1f} B", "windows off: 0", "—", "reported", ""))
 
 print()
 print("| scenario | CountApp: median (each run) | same-run reference: median (each run) | ratio: median (each run) | target | |")

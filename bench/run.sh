@@ -14,7 +14,7 @@
 # throughput with GROWTH_ITEMS stored against 1 M, and the Redis backend against webdis on the same Redis.
 #
 # Tunables (environment): REPEATS=3 DURATION=10 CONNECTIONS=32 WARMUP_ROUND=30 OPEN_WARMUP=20 DISK_ITEMS=10000000
-#   GROWTH_ITEMS=100000000 SKIP_DISK=1 SKIP_GROWTH=1 SKIP_REDIS_BACKEND=1 KEEP=1 (keep the temporary folder)
+#   GROWTH_ITEMS=100000000 SKIP_DISK=1 SKIP_GROWTH=1 SKIP_REDIS_BACKEND=1 SKIP_WINDOWS=1 SKIP_MAIN=1 KEEP=1 (keep the temporary folder)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -121,8 +121,8 @@ J
   echo "webdis did not start" >&2; exit 1
 }
 
-start_cluster() { # dir database [worker java options] -> sets coord_pid, coord_port, worker_pids, worker_ports
-  local dir=$1 database=$2 opts=${3:-}
+start_cluster() { # dir database [worker java options] [extra config lines] -> sets coord_pid, coord_port, worker_pids, worker_ports
+  local dir=$1 database=$2 opts=${3:-} extra=${4:-}
   mkdir -p "$dir"
   coord_port=$(free_port)
   local w1 w2
@@ -139,6 +139,7 @@ config_check: 5
 listen: $coord_port
 health_check: 1
 partitions: 16
+$extra
 Y
   COUNTAPP_WORKER_JAVA_OPTS="$opts" bin/countapp coordinator --config "$dir/config.yaml" > "$dir/coordinator.log" 2>&1 &
   coord_pid=$!
@@ -224,9 +225,10 @@ log "machine: $(nproc) cores, $(java -version 2>&1 | head -1), load average $loa
 start_redis ref
 ref_redis=$redis_port
 start_webdis "$ref_redis"
+wd="http://127.0.0.1:$webdis_port"
+if [ "${SKIP_MAIN:-0}" != 1 ]; then # the scenarios against webdis and redis-benchmark, and memory per item
 start_cluster "$work/main" db/
 ca="http://127.0.0.1:$coord_port"
-wd="http://127.0.0.1:$webdis_port"
 sleep 5
 rss=$(worker_rss_mb); log "idle worker RSS after start (MB): $rss"
 for r in $rss; do record rss_start 0 "$r"; done
@@ -314,6 +316,8 @@ record ca_heap_bytes_per_pair 0 "$(python3 -c "print(max(0, $heap_after - $heap_
 log "memory: Redis $(tail -3 "$results" | head -1 | cut -f3) B/member; CountApp index $index B for $pairs pairs"
 stop_cluster
 
+fi
+
 # ---------------------------------------------------------------- bytes per item on disk
 if [ "${SKIP_DISK:-0}" != 1 ]; then
   start_cluster "$work/disk" db/
@@ -354,6 +358,36 @@ if [ "${SKIP_REDIS_BACKEND:-0}" != 1 ]; then
     wrk_run rbwd_batch "$rep" webdis "$wd" webdis-sadd.lua 100
   done
   stop_cluster
+fi
+
+# ---------------------------------------------------------------- windows: {day: 35, month: 13} against windows off
+# The same two scenarios on a fresh cluster without and with windows (the load's items carry no ts, so each
+# pair counts in today's day and this month: two kept windows per item); then 1 M items into a windows
+# cluster for the memory and disk each kept window adds per item.
+if [ "${SKIP_WINDOWS:-0}" != 1 ]; then
+  windows_config="windows: {day: 35, month: 13}"
+  for mode in off on; do
+    extra=""; [ "$mode" = on ] && extra=$windows_config
+    start_cluster "$work/windows-$mode" db/ "" "$extra"
+    ca="http://127.0.0.1:$coord_port"
+    for args in "BATCH=1" "BATCH=100"; do
+      env $args PREFIX=warm wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_ROUND}s" -s bench/wrk/countapp-post.lua "$ca" > /dev/null 2>&1
+    done
+    for ((rep = 1; rep <= REPEATS; rep++)); do
+      wrk_run "win_${mode}_single" "$rep" countapp "$ca" countapp-post.lua 1
+      wrk_run "win_${mode}_batch" "$rep" countapp "$ca" countapp-post.lua 100
+    done
+    stop_cluster
+  done
+  for mode in off on; do
+    extra=""; [ "$mode" = on ] && extra=$windows_config
+    start_cluster "$work/windows-mem-$mode" db/ "" "$extra"
+    bench_java "windows_load_$mode" 1 --duration 900 --warmup 0 --batch 1000 --tenants 100 --items 1000000 --connections 8
+    record "win_${mode}_pairs" 0 "$(worker_metric_sum countapp_store_estimated_keys)"
+    record "win_${mode}_index_bytes" 0 "$(worker_metric_sum countapp_store_index_bytes)"
+    stop_cluster
+    record "win_${mode}_disk_bytes" 0 "$(du -sb "$work/windows-mem-$mode/db" | cut -f1)"
+  done
 fi
 
 # ---------------------------------------------------------------- report

@@ -94,7 +94,7 @@ final class LogPartition implements Partition, PartitionStats {
     private int undone;
     private int recordCount;
     private static final int ERASE_CHUNK = 10_000;
-    /** Bytes the windows hold, refreshed by {@link #expireWindows}; read by metrics from any thread. */
+    /** Bytes the windows hold, refreshed at each commit; read by metrics from any thread. */
     private volatile long windowBytes;
     /** Whether this partition is on its committer's list for the current turn; loop thread only. */
     boolean pendingCommit;
@@ -104,6 +104,7 @@ final class LogPartition implements Partition, PartitionStats {
             LongSupplier nanoTime) {
         this.windows = windows;
         this.erasedAny = erasedAny;
+        this.windowBytes = windows == null ? 0 : windows.bytes();
         this.id = id;
         this.store = store;
         this.log = log;
@@ -533,6 +534,7 @@ final class LogPartition implements Partition, PartitionStats {
             long late = 0;
             if (windows != null) {
                 windows.committed();
+                windowBytes = windows.bytes();
                 for (Add add : groupAdds) {
                     late += add.late;
                 }
@@ -563,7 +565,7 @@ final class LogPartition implements Partition, PartitionStats {
     void expireWindows() {
         if (windows != null && state != State.CLOSED) {
             windows.expire(store.today());
-            windowBytes = windows.memoryBytes();
+            windowBytes = windows.bytes();
         }
     }
 

@@ -135,6 +135,9 @@ final class Windows {
     private long[] undoValues = new long[64];
     private final ByteSink frame = new ByteSink(256);
     private int today;
+    /** What the sets take in memory, kept current on the write path (a set entry and map overhead included). */
+    private long bytes;
+    private static final long PER_SET_BYTES = 96;
 
     private Windows(Path dir, Retention retention, int today) {
         this.dir = dir;
@@ -171,6 +174,7 @@ final class Windows {
             }
             w.openBucket(month, index);
         }
+        w.bytes = w.memoryBytes();
         return w;
     }
 
@@ -239,21 +243,39 @@ final class Windows {
         int month = Window.monthOfDay(day);
         if (retention.keepsDay(day, today)) {
             counted = true;
-            LongSet s = set(days, day).tenants.computeIfAbsent(tenant, x -> new LongSet(4));
-            if (s.add(low)) {
+            LongSet s = tenantSet(set(days, day), tenant);
+            if (added(s, low)) {
                 undo(s, low);
                 bucket(month).record(WINDOW_ADD, tenant, day - bucket(month).firstDay + 1, low, high);
             }
         }
         if (retention.keepsMonth(month, Window.monthOfDay(today))) {
             counted = true;
-            LongSet s = set(months, month).tenants.computeIfAbsent(tenant, x -> new LongSet(4));
-            if (s.add(low)) {
+            LongSet s = tenantSet(set(months, month), tenant);
+            if (added(s, low)) {
                 undo(s, low);
                 bucket(month).record(WINDOW_ADD, tenant, 0, low, high);
             }
         }
         return counted;
+    }
+
+    private LongSet tenantSet(WindowSet set, String tenant) {
+        LongSet s = set.tenants.get(tenant);
+        if (s == null) {
+            s = new LongSet(4);
+            set.tenants.put(tenant, s);
+            bytes += s.memoryBytes() + PER_SET_BYTES;
+        }
+        return s;
+    }
+
+    /** Adds to a set, keeping {@link #bytes} current as the set grows. */
+    private boolean added(LongSet s, long low) {
+        long before = s.memoryBytes();
+        boolean added = s.add(low);
+        bytes += s.memoryBytes() - before;
+        return added;
     }
 
     private Bucket bucket(int month) {
@@ -400,6 +422,7 @@ final class Windows {
         int thisMonth = Window.monthOfDay(day);
         days.keySet().removeIf(d -> !retention.keepsDay(d, day));
         months.keySet().removeIf(m -> !retention.keepsMonth(m, thisMonth));
+        bytes = memoryBytes();
         for (Bucket b : new ArrayList<>(buckets.values())) {
             if (!bucketKept(b.month)) {
                 buckets.remove(b.month);
@@ -421,15 +444,21 @@ final class Windows {
         return today;
     }
 
-    long memoryBytes() {
-        long bytes = 0;
+    /** The sets' memory, counted afresh. */
+    private long memoryBytes() {
+        long total = 0;
         for (Map<Integer, WindowSet> sets : List.of(days, months)) {
             for (WindowSet set : sets.values()) {
                 for (LongSet s : set.tenants.values()) {
-                    bytes += s.memoryBytes() + 64;
+                    total += s.memoryBytes() + PER_SET_BYTES;
                 }
             }
         }
+        return total;
+    }
+
+    /** The sets' memory as kept current by the writes. */
+    long bytes() {
         return bytes;
     }
 
