@@ -36,6 +36,24 @@ class FailoverIT {
         }
     }
 
+    /** The set workload with day and month windows: failover and hand-back mid-window keep every window exact. */
+    @Test
+    void windowsOn_workerSigkilledAndHandedBackUnderLoad_everyWindowExact() throws Exception {
+        try (Cluster cluster = Cluster.start(dir, 2, "windows: {day: 35, month: 13}\n")) {
+            SetWorkload load = new SetWorkload(cluster, "win", 4, 4, 20).overDays(3).start();
+            load.awaitProgress(100);
+            long pid = cluster.workerPid(cluster.workerPorts.get(0));
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Cluster.process(pid).isEmpty());
+            cluster.awaitSettled(2); // respawned and handed its partitions back
+            load.awaitProgress(100);
+
+            String figures = load.stopAndVerify();
+
+            assertThat(figures).contains("errors=0");
+        }
+    }
+
     @Test
     void workerPausedLongerThanHealthInterval_noErrorsNoLoss() throws Exception {
         try (Cluster cluster = Cluster.start(dir, 3, "")) {

@@ -28,6 +28,9 @@ final class SetWorkload {
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong maxLatencyMs = new AtomicLong();
     private final List<String> errorSamples = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** With windows: items carry a ts on one of the last {@code days} UTC days; the day each id got. */
+    private int days;
+    private final ConcurrentHashMap<String, java.time.LocalDate> dayOf = new ConcurrentHashMap<>();
 
     SetWorkload(Cluster cluster, String prefix, int clientCount, int tenantCount, int batch) {
         this.cluster = cluster;
@@ -48,6 +51,12 @@ final class SetWorkload {
         }
     }
 
+    /** Items carry a {@code ts} spread over the last {@code n} UTC days, and the check covers those days' windows. */
+    SetWorkload overDays(int n) {
+        this.days = n;
+        return this;
+    }
+
     SetWorkload start() {
         clients.forEach(Thread::start);
         return this;
@@ -64,7 +73,14 @@ final class SetWorkload {
                 String id = "c" + client + "-" + seq++;
                 items.add(new String[] {tenant, id});
                 sent.get(tenant).add(id);
-                body.append(i == 0 ? "" : ",").append("{\"id\":\"").append(id).append("\",\"tenant\":\"").append(tenant).append("\"}");
+                body.append(i == 0 ? "" : ",").append("{\"id\":\"").append(id).append("\",\"tenant\":\"").append(tenant);
+                if (days > 0) {
+                    long ts = System.currentTimeMillis() - (seq % days) * 86_400_000L;
+                    dayOf.put(tenant + "\u0000" + id, java.time.LocalDate.ofEpochDay(Math.floorDiv(ts, 86_400_000L)));
+                    body.append("\",\"ts\":").append(ts).append('}');
+                } else {
+                    body.append("\"}");
+                }
             }
             body.append(']');
             long start = System.nanoTime();
@@ -134,9 +150,41 @@ final class SetWorkload {
             assertThat(count).as("%s: count ≥ acknowledged (%s)", tenant, figures).isGreaterThanOrEqualTo(acked.get(tenant).size());
             assertThat(count).as("%s: count ≤ sent (%s)", tenant, figures).isLessThanOrEqualTo(sent.get(tenant).size());
         }
+        if (days > 0) {
+            verifyWindows(figures);
+        }
         assertThat(errors.get()).as("client-visible errors: %s (%s)", errorSamples, figures).isZero();
         assertThat(totalAcked).as("the workload made progress").isPositive();
         return figures;
+    }
+
+    /**
+     * Per tenant, each day's, month's and the whole run of days' count lies between what was acknowledged
+     * and what was sent for that window: no window lost an acknowledged item or counted one twice.
+     */
+    private void verifyWindows(String figures) throws Exception {
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        for (String tenant : tenants) {
+            java.util.Map<String, long[]> bounds = new java.util.TreeMap<>(); // query → {acked, sent}
+            for (String id : sent.get(tenant)) {
+                java.time.LocalDate day = dayOf.get(tenant + "\u0000" + id);
+                boolean ack = acked.get(tenant).contains(id);
+                for (String query : List.of("window=day&at=" + day, "window=month&at=" + java.time.YearMonth.from(day),
+                        "from=" + today.minusDays(days - 1) + "&to=" + today)) {
+                    long[] b = bounds.computeIfAbsent(query, q -> new long[2]);
+                    b[0] += ack ? 1 : 0;
+                    b[1]++;
+                }
+            }
+            for (java.util.Map.Entry<String, long[]> e : bounds.entrySet()) {
+                HttpResponse<String> r = cluster.get("/items/" + Cluster.encode(tenant) + "/count?" + e.getKey());
+                assertThat(r.statusCode()).as("%s of %s: %s", e.getKey(), tenant, r.body()).isEqualTo(200);
+                long count = Cluster.longField(r.body(), "count");
+                assertThat(count).as("%s of %s ≥ acknowledged (%s)", e.getKey(), tenant, figures)
+                        .isGreaterThanOrEqualTo(e.getValue()[0]);
+                assertThat(count).as("%s of %s ≤ sent (%s)", e.getKey(), tenant, figures).isLessThanOrEqualTo(e.getValue()[1]);
+            }
+        }
     }
 
     void stop() throws InterruptedException {
