@@ -52,6 +52,22 @@ class ConfigLoaderTest {
             """;
 
     @Test
+    void parse_windows_readAsRetention_offWhenAbsent() throws Exception {
+        assertThat(parse("workers: 1\nwindows: {day: 35, month: 13}\n").windows())
+                .isEqualTo(new countapp.model.Retention(35, 13));
+        assertThat(parse("workers: 1\nwindows:\n  month: 2\n").windows()).isEqualTo(new countapp.model.Retention(0, 2));
+        assertThat(parse("workers: 1\n").windows().enabled()).isFalse();
+    }
+
+    @Test
+    void parse_badWindows_refusedNamingTheKey() {
+        assertThat(problems("workers: 1\nwindows: {day: -1, month: 13}\n")).contains("windows.day");
+        assertThat(problems("workers: 1\nwindows: {day: 35, month: 500}\n")).contains("windows.month");
+        assertThat(problems("workers: 1\nwindows: 35\n")).contains("windows: must be a mapping");
+        assertThat(problems("workers: 1\nwindows: {dayz: 3}\n")).contains("did you mean day?");
+    }
+
+    @Test
     void parse_fileWithAllKeys_readsEveryValue() throws Exception {
         Config c = parse(FULL);
 
