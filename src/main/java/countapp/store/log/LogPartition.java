@@ -94,6 +94,7 @@ final class LogPartition implements Partition, PartitionStats {
     private int undone;
     private int recordCount;
     private static final int ERASE_CHUNK = 10_000;
+    private final java.util.concurrent.atomic.AtomicBoolean compacting = new java.util.concurrent.atomic.AtomicBoolean();
     /** Bytes the windows hold, refreshed at each commit; read by metrics from any thread. */
     private volatile long windowBytes;
     /** Whether this partition is on its committer's list for the current turn; loop thread only. */
@@ -279,6 +280,7 @@ final class LogPartition implements Partition, PartitionStats {
             return 0;
         }
         try {
+            Compactor.markNeeded(store.logDir(id)); // the erased ids' bytes must leave the old segments later
             head.reset();
             head.setLength(Frames.HEADER);
             head.put(Frames.ERASE);
@@ -318,6 +320,39 @@ final class LogPartition implements Partition, PartitionStats {
             windows.committed();
         }
         return count;
+    }
+
+    /**
+     * Rewrites the sealed log segments without the erased pairs (see {@link Compactor}); completes with the
+     * bytes removed. At most one compaction of a partition runs at a time; a second call joins nothing and
+     * completes with 0.
+     */
+    CompletableFuture<Long> compact() {
+        if (state != State.OPEN || !compacting.compareAndSet(false, true)) {
+            return CompletableFuture.completedFuture(0L);
+        }
+        Compactor compactor = new Compactor(store.logDir(id), log, hash, hashes -> onWriter(() -> {
+            boolean[] held = new boolean[hashes.length / 2];
+            for (int i = 0; i < held.length; i++) {
+                held[i] = index.contains(hashes[2 * i], hashes[2 * i + 1]);
+            }
+            return held;
+        }));
+        // The current segment is sealed first (on the writer), so the erased pairs it holds go too.
+        return onWriter(() -> {
+            try {
+                log.seal();
+                return null;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).thenApplyAsync(v -> {
+            try {
+                return compactor.run(() -> state == State.OPEN);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, store.scanExecutor()).whenComplete((saved, e) -> compacting.set(false));
     }
 
     @Override

@@ -51,6 +51,7 @@ import org.slf4j.LoggerFactory;
 public final class LogStore implements Store {
     private static final Logger LOG = LoggerFactory.getLogger(LogStore.class);
     static final long SEGMENT_BYTES = 64L << 20;
+    private static final long COMPACT_MINUTES = 10;
     /** A blocked partition tries again once the disk has this much room. */
     private static final long MIN_FREE_BYTES = 4L << 20;
 
@@ -143,12 +144,38 @@ public final class LogStore implements Store {
             // Windows past the retention leave memory and disk soon after midnight even when no write comes.
             syncer.scheduleWithFixedDelay(this::expireWindows, 1, 1, TimeUnit.MINUTES);
         }
+        // Erased ids leave the old log segments within COMPACT_MINUTES of their erasure.
+        syncer.scheduleWithFixedDelay(this::compactErased, 1, COMPACT_MINUTES, TimeUnit.MINUTES);
     }
 
     private static Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         return t;
+    }
+
+    /** The log folder of a partition. */
+    Path logDir(int partition) {
+        return root.resolve(Integer.toString(partition)).resolve("log");
+    }
+
+    /**
+     * Compacts, one after the other, the open partitions that erased pairs since their last compaction;
+     * completes when all are done. Failures are logged (the marker stays, so the next round tries again).
+     */
+    public java.util.concurrent.CompletableFuture<Void> compactErased() {
+        java.util.concurrent.CompletableFuture<Void> chain = java.util.concurrent.CompletableFuture.completedFuture(null);
+        for (LogPartition p : open.values()) {
+            if (Compactor.needed(logDir(p.id()))) {
+                chain = chain.thenCompose(v -> p.compact().handle((saved, e) -> {
+                    if (e != null) {
+                        LOG.error("partition {}: compacting erased pairs failed (retried later): {}", p.id(), e.toString());
+                    }
+                    return null;
+                }));
+            }
+        }
+        return chain;
     }
 
     /** Today's UTC epoch day, by the injected clock: which windows are kept. */

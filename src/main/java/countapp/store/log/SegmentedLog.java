@@ -230,6 +230,13 @@ final class SegmentedLog implements AutoCloseable {
         }
     }
 
+    /** Seals the current segment now if it holds anything, so that a compaction may rewrite it. Writer only. */
+    void seal() throws IOException {
+        if (currentSize > 0) {
+            roll();
+        }
+    }
+
     /** Seals the current segment (durably) and starts the next. */
     private synchronized void roll() throws IOException {
         current.force(false);
