@@ -178,6 +178,15 @@ class BillingRunIT {
         HttpResponse<String> gone = send(cluster, "DELETE", "/items/customer-5");
         assertThat(gone.statusCode()).as(gone.body()).isEqualTo(200);
         assertThat(Cluster.longField(gone.body(), "erased")).isEqualTo(model.allTime.get("customer-5").size());
+
+        // Erasures are durable once answered: every worker SIGKILLed again, nothing erased comes back.
+        for (ProcessHandle worker : cluster.workerProcesses()) {
+            worker.destroyForcibly();
+        }
+        Awaitility.await("workers respawned").atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                .until(() -> cluster.count("customer-0") == model.allTime.getOrDefault("customer-0", Set.of()).size());
+        assertThat(cluster.count(tenant)).isEqualTo(model.allTime.get(tenant).size());
+        assertThat(count(cluster, tenant, "window=month&at=" + thisMonth)).isEqualTo(model.month(tenant, thisMonth));
         assertThat(cluster.count("customer-5")).isZero();
         assertThat(count(cluster, "customer-5", "window=month&at=" + thisMonth)).isZero();
         assertThat(export(cluster, "window=month&at=" + thisMonth)).doesNotContainKey("customer-5");
