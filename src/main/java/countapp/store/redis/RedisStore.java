@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Redis backend: each tenant's set of ids is one Redis set, so any number of workers on any hosts
  * can serve any partition. Partitions remain only for routing (every coordinator sends a tenant to the
- * same worker); opening or closing one is free, and no fencing is needed because each write ({@code SADD}, or a script
- * over one tenant's keys) is atomic.
+ * same worker); opening or closing one is free, and no fencing is needed because each write ({@code SADD},
+ * or a script over one tenant's keys) is atomic.
  *
  * <p>One multiplexed connection (per node, for a Cluster) carries every command of the process. Every
  * command has a bounded timeout, so an unreachable Redis turns into a {@link StoreException} (503) in
