@@ -1,6 +1,7 @@
 package countapp.store.redis;
 
 import countapp.config.RedisConfig;
+import countapp.model.Retention;
 import countapp.store.Partition;
 import countapp.store.Store;
 import countapp.store.StoreException;
@@ -19,10 +20,12 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Redis backend: each tenant's set of ids is one Redis set, so any number of workers on any hosts
  * can serve any partition. Partitions remain only for routing (every coordinator sends a tenant to the
- * same worker); opening or closing one is free, and no fencing is needed because {@code SADD} is atomic.
+ * same worker); opening or closing one is free, and no fencing is needed because each write ({@code SADD},
+ * or a script over one tenant's keys) is atomic.
  *
  * <p>One multiplexed connection (per node, for a Cluster) carries every command of the process. Every
  * command has a bounded timeout, so an unreachable Redis turns into a {@link StoreException} (503) in
@@ -65,8 +69,15 @@ public final class RedisStore implements Store {
     private final StatefulConnection<String, String> readConnection;
     private final RedisClusterAsyncCommands<String, String> reads;
 
-    private RedisStore(RedisConfig config, int configuredPartitions) {
+    /** Which day and month windows are kept; the clock says which day it is. */
+    private final Retention windows;
+    private final Clock clock;
+    private final LongAdder lateItems = new LongAdder();
+
+    private RedisStore(RedisConfig config, int configuredPartitions, Retention windows, Clock clock) {
         this.config = config;
+        this.windows = windows;
+        this.clock = clock;
         this.commandTimeout = config.timeout();
         this.waitTimeoutMs = Math.max(1, config.timeout().toMillis() / 2);
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
@@ -114,14 +125,31 @@ public final class RedisStore implements Store {
             throw e instanceof StoreException ? e
                     : new StoreException("cannot use Redis at " + config + ": " + e.getMessage(), e);
         }
-        LOG.info("connected to Redis {} ({}, {} partitions, redis_wait_replicas {})", config,
-                config.cluster() ? "cluster" : "standalone", partitions, config.waitReplicas(),
-                waitTimeoutMs);
+        LOG.info("connected to Redis {} ({}, {} partitions, redis_wait_replicas {}, windows {})", config,
+                config.cluster() ? "cluster" : "standalone", partitions, config.waitReplicas(), windows);
     }
 
     /** Connects and checks (or records, on first use) the partition count every process must share. */
     public static RedisStore connect(RedisConfig config, int configuredPartitions) {
-        return new RedisStore(config, configuredPartitions);
+        return connect(config, configuredPartitions, Retention.NONE, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #connect(RedisConfig, int)}, keeping the day and month windows {@code windows} names, with
+     * {@code clock} telling which UTC day it is (adds pick their windows by it, counts refuse windows it
+     * says are past the retention).
+     */
+    public static RedisStore connect(RedisConfig config, int configuredPartitions, Retention windows, Clock clock) {
+        return new RedisStore(config, configuredPartitions, windows, clock);
+    }
+
+    /**
+     * How many items, since this store was connected, carried a day whose day or month window is not kept
+     * (older than the retention, or more than a day ahead): they counted all-time, and in whichever of
+     * their windows is kept, but not in the one they missed.
+     */
+    public long lateItems() {
+        return lateItems.sum();
     }
 
     private RedisURI uri(RedisConfig.HostPort node) {
@@ -175,7 +203,7 @@ public final class RedisStore implements Store {
             throw new StoreException("partition " + partition + " does not exist (0.." + (partitions - 1) + ")");
         }
         return new RedisPartition(partition, commands, reads, clusterConnection, clusterClient, config.waitReplicas(),
-                waitTimeoutMs);
+                waitTimeoutMs, windows, clock, lateItems);
     }
 
     /** Durability is Redis' own (its AOF fsync policy and replication), so there is nothing to change here. */
