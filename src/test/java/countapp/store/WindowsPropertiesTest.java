@@ -105,6 +105,64 @@ class WindowsPropertiesTest {
         }
     }
 
+    /**
+     * The same on Redis. Its keys expire by Redis' own clock, so the injected clock starts in the future
+     * (near the end of next month: the stream crosses a month's end) and only moves forward.
+     */
+    @Property(tries = 25)
+    void redis_anyStream_everyKeptWindowMatchesTheModel(@ForAll("steps") List<Step> steps) throws Exception {
+        countapp.store.redis.RedisServers.Server server = redis();
+        countapp.store.redis.RedisServers.cli(server.port, "flushall");
+        Instant start = java.time.YearMonth.now(java.time.ZoneOffset.UTC).plusMonths(1).atEndOfMonth().minusDays(2)
+                .atTime(22, 0).toInstant(java.time.ZoneOffset.UTC);
+        MutableClock clock = new MutableClock(start);
+        countapp.config.RedisConfig config = new countapp.config.RedisConfig(
+                List.of(new countapp.config.RedisConfig.HostPort("127.0.0.1", server.port)), false, null, 0,
+                Duration.ofSeconds(20));
+        Backend backend = new Backend() {
+            countapp.store.redis.RedisStore store = open();
+
+            countapp.store.redis.RedisStore open() {
+                return countapp.store.redis.RedisStore.connect(config, 1, RETENTION, clock);
+            }
+
+            @Override
+            public Partition partition() {
+                return store.open(0, StoreFixtures.OPEN_TIMEOUT);
+            }
+
+            @Override
+            public void reopen() {
+                store.close();
+                store = open();
+            }
+
+            @Override
+            public void close() {
+                store.close();
+            }
+        };
+        try {
+            run(steps, clock, backend);
+        } finally {
+            backend.close();
+        }
+    }
+
+    private static countapp.store.redis.RedisServers.Server redisServer;
+
+    /** One redis-server for every try (started on first use, stopped with the JVM). */
+    private static synchronized countapp.store.redis.RedisServers.Server redis() throws Exception {
+        countapp.store.redis.RedisServers.assumeInstalled();
+        if (redisServer == null) {
+            Path dir = Files.createTempDirectory("windows-model-redis");
+            redisServer = countapp.store.redis.RedisServers.standalone(dir);
+            countapp.store.redis.RedisServers.Server started = redisServer;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close));
+        }
+        return redisServer;
+    }
+
     /** A store under test, reopened on {@link Reopen} (a backend that cannot restart may do nothing). */
     interface Backend {
         Partition partition();

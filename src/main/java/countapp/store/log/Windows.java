@@ -236,21 +236,24 @@ final class Windows {
 
     /**
      * Adds a pair seen on {@code day} to its day and month windows, where kept, gathering the records for the
-     * next {@link #write}. Returns false when it counts in no window (it is older than every kept window).
+     * next {@link #write}. Returns false when it misses a window it belongs to (older than that window's
+     * retention, or more than a day ahead): a late item, which counts all-time and in the windows still kept.
      */
     boolean add(String tenant, int day, long low, long high) {
-        boolean counted = false;
+        boolean counted = true;
         int month = Window.monthOfDay(day);
-        if (retention.keepsDay(day, today)) {
-            counted = true;
+        if (retention.days() > 0 && !retention.keepsDay(day, today)) {
+            counted = false;
+        } else if (retention.days() > 0) {
             LongSet s = tenantSet(set(days, day), tenant);
             if (added(s, low)) {
                 undo(s, low);
                 bucket(month).record(WINDOW_ADD, tenant, day - bucket(month).firstDay + 1, low, high);
             }
         }
-        if (retention.keepsMonth(month, Window.monthOfDay(today))) {
-            counted = true;
+        if (retention.months() > 0 && !retention.keepsMonth(month, Window.monthOfDay(today))) {
+            counted = false;
+        } else if (retention.months() > 0) {
             LongSet s = tenantSet(set(months, month), tenant);
             if (added(s, low)) {
                 undo(s, low);

@@ -25,7 +25,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -55,7 +54,7 @@ final class RedisPartition implements Partition {
     private final Retention windows;
     private final Clock clock;
     /** The store's count of items that missed a window they belong to (see {@link RedisStore#lateItems}). */
-    private final LongAdder lateItems;
+    private final java.util.function.LongConsumer lateItems;
     private volatile boolean closed;
     /** Adds and counts not finished yet; close waits for them so a graceful stop answers every request. */
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
@@ -63,7 +62,7 @@ final class RedisPartition implements Partition {
     RedisPartition(int id, RedisClusterAsyncCommands<String, String> commands,
             RedisClusterAsyncCommands<String, String> reads, @Nullable StatefulRedisClusterConnection<String, String> cluster,
             @Nullable RedisClusterClient clusterClient, int waitReplicas, long waitTimeoutMs, Retention windows, Clock clock,
-            LongAdder lateItems) {
+            java.util.function.LongConsumer lateItems) {
         this.id = id;
         this.commands = commands;
         this.reads = reads;
@@ -138,7 +137,7 @@ final class RedisPartition implements Partition {
             }
         }
         if (late > 0) {
-            lateItems.add(late);
+            lateItems.accept(late);
         }
         return track(() -> {
             if (byTenant.isEmpty()) {

@@ -5,6 +5,7 @@ import countapp.model.Retention;
 import countapp.store.Partition;
 import countapp.store.Store;
 import countapp.store.StoreException;
+import countapp.store.StoreListener;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
@@ -73,6 +74,7 @@ public final class RedisStore implements Store {
     private final Retention windows;
     private final Clock clock;
     private final LongAdder lateItems = new LongAdder();
+    private volatile StoreListener listener = StoreListener.NONE;
 
     private RedisStore(RedisConfig config, int configuredPartitions, Retention windows, Clock clock) {
         this.config = config;
@@ -140,7 +142,15 @@ public final class RedisStore implements Store {
      * says are past the retention).
      */
     public static RedisStore connect(RedisConfig config, int configuredPartitions, Retention windows, Clock clock) {
-        return new RedisStore(config, configuredPartitions, windows, clock);
+        return connect(config, configuredPartitions, windows, clock, StoreListener.NONE);
+    }
+
+    /** As above, reporting late items to {@code listener} (the worker's metrics). */
+    public static RedisStore connect(RedisConfig config, int configuredPartitions, Retention windows, Clock clock,
+            StoreListener listener) {
+        RedisStore store = new RedisStore(config, configuredPartitions, windows, clock);
+        store.listener = listener;
+        return store;
     }
 
     /**
@@ -203,7 +213,10 @@ public final class RedisStore implements Store {
             throw new StoreException("partition " + partition + " does not exist (0.." + (partitions - 1) + ")");
         }
         return new RedisPartition(partition, commands, reads, clusterConnection, clusterClient, config.waitReplicas(),
-                waitTimeoutMs, windows, clock, lateItems);
+                waitTimeoutMs, windows, clock, late -> {
+                    lateItems.add(late);
+                    listener.lateItems(late);
+                });
     }
 
     /** Durability is Redis' own (its AOF fsync policy and replication), so there is nothing to change here. */
