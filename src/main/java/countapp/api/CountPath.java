@@ -43,6 +43,42 @@ public final class CountPath {
         return tenant;
     }
 
+    /** A tenant and one of its ids, from {@code DELETE /items/{tenant}/ids/{id}}. */
+    public record Pair(String tenant, String id) {}
+
+    public static final String PAIR_INFIX = "/ids/";
+
+    /**
+     * The tenant and id of {@code /items/{tenant}/ids/{id}}: the id is the last segment (a slash inside an id
+     * is sent as %2F), the tenant everything between {@code /items/} and the last {@code /ids/}; 404 when
+     * either is empty.
+     */
+    public static Pair requirePair(String rawPath) {
+        int infix = rawPath.lastIndexOf(PAIR_INFIX);
+        if (!rawPath.startsWith(PREFIX) || infix < PREFIX.length()) {
+            throw new ApiException(404, "not a pair path: expected /items/{tenant}/ids/{id}");
+        }
+        String rawId = rawPath.substring(infix + PAIR_INFIX.length());
+        if (rawId.indexOf('/') >= 0) {
+            throw new ApiException(404, "an id in a path is one segment: send a slash inside it as %2F");
+        }
+        String tenant = percentDecode(rawPath.substring(PREFIX.length(), infix));
+        String id = percentDecode(rawId);
+        if (tenant.isEmpty() || id.isEmpty()) {
+            throw new ApiException(404, "no tenant or no id in " + rawPath);
+        }
+        return new Pair(tenant, id);
+    }
+
+    /** The tenant of {@code /items/{tenant}}; 404 when it is empty. */
+    public static String requireTenant(String rawPath) {
+        String tenant = rawPath.startsWith(PREFIX) ? percentDecode(rawPath.substring(PREFIX.length())) : "";
+        if (tenant.isEmpty()) {
+            throw new ApiException(404, "no tenant in " + rawPath);
+        }
+        return tenant;
+    }
+
     static String percentDecode(String s) {
         if (s.indexOf('%') < 0) {
             return s;

@@ -7,6 +7,10 @@ public enum Endpoint {
     ITEMS("/items"),
     COUNT("/items/{tenant}/count"),
     IDS("/items/{tenant}/ids"),
+    PAIR("/items/{tenant}/ids/{id}"),
+    TENANT("/items/{tenant}"),
+    COUNTS("/counts"),
+    OPENAPI("/openapi.json"),
     STATUS("/status"),
     METRICS("/metrics"),
     DASHBOARD("/dashboard"),
@@ -40,6 +44,8 @@ public enum Endpoint {
             case "/partitions" -> PARTITIONS;
             case "/kill" -> KILL;
             case "/channel" -> CHANNEL;
+            case "/counts" -> COUNTS;
+            case "/openapi.json" -> OPENAPI;
             default -> tenantEndpoint(path);
         };
     }
@@ -52,6 +58,8 @@ public enum Endpoint {
             if (path.endsWith("/ids")) {
                 return IDS;
             }
+            // A tenant that itself holds "/ids/", "/count" or "/ids" at these places is sent with %2F.
+            return path.lastIndexOf(CountPath.PAIR_INFIX) > "/items".length() ? PAIR : TENANT;
         }
         return OTHER;
     }

@@ -17,10 +17,20 @@ import java.util.Map;
  * request never reaches the store, so it changes nothing.
  */
 public final class ItemParser {
+    /** How far ahead of this process' clock an item's {@code ts} may be: clocks differ a little, never by more. */
+    public static final long MAX_FUTURE_MILLIS = 5 * 60_000L;
+
     private final Limits limits;
+    private final java.time.Clock clock;
 
     public ItemParser(Limits limits) {
+        this(limits, java.time.Clock.systemUTC());
+    }
+
+    /** A parser that stamps items without {@code ts} with {@code clock}'s time (their arrival). */
+    public ItemParser(Limits limits, java.time.Clock clock) {
         this.limits = limits;
+        this.clock = clock;
     }
 
     public ItemBatch parse(byte[] body) {
@@ -59,6 +69,9 @@ public final class ItemParser {
         }
         String[] tenants = new String[16];
         String[] ids = new String[16];
+        int[] days = new int[16];
+        long now = clock.millis();
+        int arrival = countapp.model.Window.dayOfMillis(now);
         int n = 0;
         while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
             if (token == null) {
@@ -74,9 +87,12 @@ public final class ItemParser {
             if (n == ids.length) {
                 tenants = Arrays.copyOf(tenants, n * 2);
                 ids = Arrays.copyOf(ids, n * 2);
+                days = Arrays.copyOf(days, n * 2);
             }
             String id = null;
             String tenant = null;
+            int day = arrival;
+            boolean timed = false;
             while ((token = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
@@ -90,6 +106,12 @@ public final class ItemParser {
                         throw ApiException.badItem(n, "duplicate field \"tenant\"");
                     }
                     tenant = readValue(p, value, n, "tenant");
+                } else if ("ts".equals(field)) {
+                    if (timed) {
+                        throw ApiException.badItem(n, "duplicate field \"ts\"");
+                    }
+                    timed = true;
+                    day = countapp.model.Window.dayOfMillis(eventTime(p, value, n, now));
                 } else {
                     p.skipChildren(); // unknown fields are ignored, as the seed did
                 }
@@ -102,12 +124,42 @@ public final class ItemParser {
             }
             tenants[n] = tenant;
             ids[n] = id;
+            days[n] = day;
             n++;
         }
         if (p.nextToken() != null) {
             throw new ApiException(400, "unexpected content after the array");
         }
-        return new ItemBatch(Arrays.copyOf(tenants, n), Arrays.copyOf(ids, n));
+        return new ItemBatch(Arrays.copyOf(tenants, n), Arrays.copyOf(ids, n), Arrays.copyOf(days, n));
+    }
+
+    /**
+     * An item's {@code ts} in epoch milliseconds: RFC 3339 text ({@code 2026-11-28T10:00:00Z}, any offset) or
+     * an integer of epoch milliseconds, at most {@link #MAX_FUTURE_MILLIS} ahead of {@code now}.
+     */
+    private static long eventTime(JsonParser p, JsonToken value, int index, long now) throws IOException {
+        long millis;
+        if (value == JsonToken.VALUE_STRING) {
+            try {
+                millis = java.time.OffsetDateTime.parse(p.getText(), java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                        .toInstant().toEpochMilli();
+            } catch (java.time.DateTimeException | ArithmeticException e) {
+                throw ApiException.badItem(index, "\"ts\" must be RFC 3339 text such as \"2026-11-28T10:00:00Z\", "
+                        + "or epoch milliseconds");
+            }
+        } else if (value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+            millis = p.getLongValue();
+        } else {
+            throw ApiException.badItem(index, "\"ts\" must be RFC 3339 text or an integer of epoch milliseconds, got "
+                    + describe(value));
+        }
+        if (millis < 0) {
+            throw ApiException.badItem(index, "\"ts\" is before 1970-01-01T00:00:00Z");
+        }
+        if (millis > now + MAX_FUTURE_MILLIS) {
+            throw ApiException.badItem(index, "\"ts\" is more than 5 minutes in the future");
+        }
+        return millis;
     }
 
     private String readValue(JsonParser p, JsonToken value, int index, String field) throws IOException {

@@ -70,6 +70,47 @@ public final class Json {
         return "{\"count\":" + count + "}";
     }
 
+    /** The {@code error} of a worker's JSON error answer, prefixed with {@code source}; the raw text if it is none. */
+    public static String errorMessage(byte[] body, String source) {
+        try (JsonParser p = FACTORY.createParser(body)) {
+            if (p.nextToken() == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    JsonToken value = p.nextToken();
+                    if ("error".equals(name) && value == JsonToken.VALUE_STRING) {
+                        return source + ": " + p.getText();
+                    }
+                    p.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            // not JSON: the text as it came
+        }
+        return source + ": " + new String(body, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    public static String erased(long erased) {
+        return "{\"erased\":" + erased + "}";
+    }
+
+    /** One {@code {"tenant","count"}} JSON line per tenant ({@code tenants[i]} has {@code counts[i]}): an export's chunk. */
+    public static byte[] countLines(java.util.List<String> tenants, long[] counts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16 + tenants.size() * 40);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.setRootValueSeparator(null);
+            for (int i = 0; i < tenants.size(); i++) {
+                g.writeStartObject();
+                g.writeStringField("tenant", tenants.get(i));
+                g.writeNumberField("count", counts[i]);
+                g.writeEndObject();
+                g.writeRaw('\n');
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
     /** The items at {@code indices} of {@code batch} as a JSON array of {@code {"id","tenant"}} objects. */
     public static byte[] items(ItemBatch batch, int[] indices, int count) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(32 + count * 40);

@@ -8,6 +8,9 @@ import countapp.http.Http;
 import countapp.http.Router;
 import countapp.api.Endpoint;
 import countapp.api.ItemParser;
+import countapp.api.WindowQuery;
+import countapp.api.OpenApi;
+import countapp.model.Window;
 import countapp.api.Json;
 import countapp.config.Auth;
 import countapp.config.Config;
@@ -65,7 +68,12 @@ final class CoordinatorHandler {
                 .get(Endpoint.METRICS, ops(metrics::serve))
                 .get(Endpoint.DASHBOARD, ops(dashboard::serve))
                 .get(Endpoint.COUNT, req -> count(req, CountPath.require(req.path(), CountPath.SUFFIX)))
-                .get(Endpoint.IDS, req -> ids(req, CountPath.require(req.path(), CountPath.IDS_SUFFIX)));
+                .get(Endpoint.IDS, req -> ids(req, CountPath.require(req.path(), CountPath.IDS_SUFFIX)))
+                .route(Endpoint.PAIR, this::erasePair, HttpMethod.DELETE)
+                .route(Endpoint.TENANT, this::eraseTenant, HttpMethod.DELETE)
+                .get(Endpoint.COUNTS, ops(this::export))
+                // Public like /health: it describes the API and holds no data.
+                .get(Endpoint.OPENAPI, req -> Http.json(req.response(), 200, OpenApi.document()));
     }
 
     /** An ops endpoint: with auth on, only for a key with {@code ops: true}. */
@@ -86,15 +94,130 @@ final class CoordinatorHandler {
     }
 
     private void count(HttpServerRequest req, String tenant) {
+        Window window = WindowQuery.count(req.query());
         Admission.Ticket ticket = admitRead(req, tenant);
-        forwarder.count(tenant).onComplete(ar -> {
+        forwarder.count(tenant, window).onComplete(ar -> {
             ticket.release();
             if (ar.succeeded()) {
-                Http.json(req.response(), 200, Json.count(ar.result()));
+                Http.json(req.response(), 200, WindowQuery.answer(ar.result(), window));
             } else {
                 Failures.answer(req, ar.cause());
             }
         });
+    }
+
+    /** {@code DELETE /items/{tenant}/ids/{id}}: a key that may use the tenant erases one of its pairs. */
+    private void erasePair(HttpServerRequest req) {
+        CountPath.Pair pair = CountPath.requirePair(req.path());
+        Admission.Ticket ticket = admitRead(req, pair.tenant());
+        answerErased(req, ticket, forwarder.erase(pair.tenant(), pair.id()));
+    }
+
+    /** {@code DELETE /items/{tenant}}: every pair of the tenant. */
+    private void eraseTenant(HttpServerRequest req) {
+        String tenant = CountPath.requireTenant(req.path());
+        Admission.Ticket ticket = admitRead(req, tenant);
+        answerErased(req, ticket, forwarder.eraseTenant(tenant));
+    }
+
+    private static void answerErased(HttpServerRequest req, Admission.Ticket ticket, io.vertx.core.Future<Long> erased) {
+        erased.onComplete(ar -> {
+            ticket.release();
+            if (ar.succeeded()) {
+                Http.json(req.response(), 200, Json.erased(ar.result()));
+            } else {
+                Failures.answer(req, ar.cause());
+            }
+        });
+    }
+
+    /**
+     * {@code GET /counts}: every tenant's count in one window, as JSON lines, relayed partition after
+     * partition from each one's owner, so memory holds one chunk whatever the number of tenants. A failure
+     * before the first byte is answered with its status; after it, the connection is closed, so a cut-off
+     * export never looks complete.
+     */
+    private void export(HttpServerRequest req) {
+        Window window = WindowQuery.export(req.query());
+        if (window.unit() == Window.Unit.DAY && window.from() != window.to()) {
+            throw new ApiException(400, "an export covers one day or one month");
+        }
+        new Export(req, window, admission.admit()).next(0);
+    }
+
+    /** One export's walk over the partitions; on the request's event loop. */
+    private final class Export {
+        private final HttpServerRequest req;
+        private final HttpServerResponse resp;
+        private final Window window;
+        private final Admission.Ticket ticket;
+        private final int partitions = forwarder.partitions();
+        private boolean started;
+        private boolean done;
+
+        Export(HttpServerRequest req, Window window, Admission.Ticket ticket) {
+            this.req = req;
+            this.resp = req.response();
+            this.window = window;
+            this.ticket = ticket;
+            resp.closeHandler(v -> finish());
+        }
+
+        void next(int partition) {
+            if (done) {
+                return;
+            }
+            if (partition == partitions) {
+                start();
+                resp.end();
+                finish();
+                return;
+            }
+            forwarder.counts(partition, window).onComplete(ar -> {
+                if (done) {
+                    if (ar.succeeded()) {
+                        ar.result().request().reset();
+                    }
+                    return;
+                }
+                if (ar.failed()) {
+                    if (started) {
+                        LOG.warn("GET {} broke off at partition {}: {}", req.path(), partition, ar.cause().toString());
+                        req.connection().close();
+                    } else {
+                        Failures.answer(req, ar.cause());
+                    }
+                    finish();
+                    return;
+                }
+                HttpClientResponse source = ar.result();
+                start();
+                source.pipe().endOnComplete(false).to(resp).onComplete(piped -> {
+                    if (piped.succeeded()) {
+                        next(partition + 1);
+                    } else {
+                        LOG.warn("GET {} broke off at partition {}: {}", req.path(), partition, piped.cause().toString());
+                        source.request().reset();
+                        req.connection().close();
+                        finish();
+                    }
+                });
+            });
+        }
+
+        private void start() {
+            if (!started) {
+                started = true;
+                resp.setStatusCode(200).setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "application/x-ndjson");
+            }
+        }
+
+        private void finish() {
+            if (!done) {
+                done = true;
+                ticket.release();
+            }
+        }
     }
 
     private void postItems(HttpServerRequest req) {

@@ -2,6 +2,7 @@ package countapp.coordinator;
 
 import countapp.api.ApiException;
 import countapp.model.ItemBatch;
+import countapp.model.Window;
 import countapp.metrics.ForwardMetrics;
 import countapp.metrics.ForwardMetrics.Op;
 import io.vertx.core.Future;
@@ -119,17 +120,31 @@ final class Forwarder {
         return channels.on(owner, channel -> channel.add(batch, sub, sub.length));
     }
 
-    /** Reads a tenant's count from its partition's owner. */
-    Future<Long> count(String tenant) {
-        return onOwner(Op.COUNT, routing.get().partitionOf(tenant), owner -> channels.on(owner, c -> c.count(tenant)));
+    /** Reads a tenant's count in {@code window} from its partition's owner. */
+    Future<Long> count(String tenant, Window window) {
+        return onOwner(Op.COUNT, routing.get().partitionOf(tenant), owner -> channels.on(owner, c -> c.count(tenant, window)));
+    }
+
+    /** Erases a pair on its partition's owner, retried like an add (erasing is idempotent). */
+    Future<Long> erase(String tenant, String id) {
+        return onOwner(Op.ERASE, routing.get().partitionOf(tenant), owner -> channels.on(owner, c -> c.erase(tenant, id)));
+    }
+
+    /** Erases a tenant on its partition's owner; completes with the pairs it had. */
+    Future<Long> eraseTenant(String tenant) {
+        return onOwner(Op.ERASE, routing.get().partitionOf(tenant), owner -> channels.on(owner, c -> c.eraseTenant(tenant)));
     }
 
     /**
-     * Opens the stream of a tenant's ids on its partition's owner; completes with the owner's paused 200
-     * response. Failures before the first byte are retried like a count; the stream itself is not.
+     * Opens the stream of one partition's counts in {@code window} on its owner: completes with the owner's
+     * paused 200 response. Failures before the first byte are retried like a count.
      */
-    Future<HttpClientResponse> ids(String tenant) {
-        return onOwner(Op.IDS, routing.get().partitionOf(tenant), owner -> client.ids(owner, tenant).compose(resp -> {
+    Future<HttpClientResponse> counts(int partition, Window window) {
+        return onOwner(Op.EXPORT, partition, owner -> streamed(owner, client.counts(owner, partition, window)));
+    }
+
+    private static Future<HttpClientResponse> streamed(WorkerHandle owner, Future<HttpClientResponse> response) {
+        return response.compose(resp -> {
             if (resp.statusCode() == 200) {
                 return Future.succeededFuture(resp);
             }
@@ -138,8 +153,21 @@ final class Forwarder {
             resp.resume();
             return body.compose(b -> Future.failedFuture(status == 421 || status == 503
                     ? new Unavailable(owner.url() + " answered " + status)
-                    : new ApiException(status, "worker " + owner.url() + ": " + b.toString())));
-        }));
+                    : new ApiException(status, countapp.api.Json.errorMessage(b.getBytes(), "worker " + owner.url()))));
+        });
+    }
+
+    /** The partition count the routing works with. */
+    int partitions() {
+        return routing.get().partitions();
+    }
+
+    /**
+     * Opens the stream of a tenant's ids on its partition's owner; completes with the owner's paused 200
+     * response. Failures before the first byte are retried like a count; the stream itself is not.
+     */
+    Future<HttpClientResponse> ids(String tenant) {
+        return onOwner(Op.IDS, routing.get().partitionOf(tenant), owner -> streamed(owner, client.ids(owner, tenant)));
     }
 
     /** Runs {@code attempt} on the partition's current owner, retrying transient failures until the deadline. */

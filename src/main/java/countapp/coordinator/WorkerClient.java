@@ -90,6 +90,23 @@ final class WorkerClient implements WorkerApi {
         });
     }
 
+    /** Opens the stream of one partition's counts in {@code window} on its owner, paused as {@link #ids} is. */
+    Future<HttpClientResponse> counts(WorkerHandle w, int partition, countapp.model.Window window) {
+        String query = countapp.api.WindowQuery.query(window);
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setHost(w.endpoint.host())
+                .setPort(w.endpoint.port())
+                .setURI("/counts?partition=" + partition + (query.isEmpty() ? "" : "&" + query))
+                .setConnectTimeout(CONNECT_TIMEOUT_MS)
+                .setIdleTimeout(REQUEST_TIMEOUT_MS)
+                .putHeader(ClusterSecret.HEADER, secret.value());
+        return http.request(options).compose(HttpClientRequest::send).map(resp -> {
+            resp.pause();
+            return resp;
+        });
+    }
+
     Future<Void> close() {
         return http.close();
     }

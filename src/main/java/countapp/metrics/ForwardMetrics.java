@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public final class ForwardMetrics {
     /** What was forwarded. */
-    public enum Op { ADD, COUNT, IDS }
+    public enum Op { ADD, COUNT, IDS, ERASE, EXPORT }
 
     private final Map<Op, Counter> retries = new EnumMap<>(Op.class);
     private final Map<Op, Counter> failures = new EnumMap<>(Op.class);

@@ -7,9 +7,14 @@ package countapp.protocol;
  *
  * <pre>
  *   frame   = u32 length (big-endian, of what follows) | u32 request id | u32 count | ops, or results
- *   ADD     = u8 1 | varint items | items × (varint tenant length, tenant UTF-8, varint id length, id UTF-8)
- *   COUNT   = u8 2 | varint tenant length | tenant UTF-8
- *   result  = varint status | status 200: varlong value (pairs added, or the count) | else: varint length, message UTF-8
+ *   ADD     = u8 1 | varint items | u8 flags (1: days follow) | items × (string tenant, string id
+ *             [, varlong day − Integer.MIN_VALUE])
+ *   COUNT   = u8 2 | string tenant | u8 window unit (0 all, 1 days, 2 month) | varlong from | varlong to
+ *             (each − Integer.MIN_VALUE)
+ *   ERASE   = u8 3 | string tenant | string id
+ *   ERASE_TENANT = u8 4 | string tenant
+ *   string  = varint length | UTF-8
+ *   result  = varint status | status 200: varlong value (pairs added, the count, pairs erased) | else: string message
  * </pre>
  *
  * A request frame carries the operations of many clients, coalesced per event-loop turn; its reply holds
@@ -24,6 +29,20 @@ public final class Channel {
     public static final int MAX_FRAME = 64 << 20;
     public static final byte ADD = 1;
     public static final byte COUNT = 2;
+    public static final byte ERASE = 3;
+    public static final byte ERASE_TENANT = 4;
+
+    /** Ints that may be negative (days, {@code ItemBatch.NO_DAY}) travel as unsigned varlongs. */
+    static long unsigned(int value) {
+        return (long) value - Integer.MIN_VALUE;
+    }
+
+    static int signed(long value) {
+        if (value < 0 || value > 0xffffffffL) {
+            throw new countapp.codec.ByteSource.MalformedException("bad int field " + value);
+        }
+        return (int) (value + Integer.MIN_VALUE);
+    }
 
     private Channel() {}
 }

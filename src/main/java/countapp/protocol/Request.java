@@ -1,22 +1,21 @@
 package countapp.protocol;
 
-import countapp.model.ItemBatch;
 import countapp.codec.ByteSource;
+import countapp.model.ItemBatch;
+import countapp.model.Window;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A decoded request frame: its id and operations, in order. Each operation is an add (a batch of items) or
- * a count (a tenant). Decoding throws {@link ByteSource.MalformedException} on a frame that does not follow
- * the format.
+ * A decoded request frame: its id and operations, in order. Decoding throws
+ * {@link ByteSource.MalformedException} on a frame that does not follow the format (see {@link Channel}).
  *
  * @param id the request id the reply must carry
- * @param adds for each operation, its batch when it is an add, else null
- * @param tenants for each operation, its tenant when it is a count, else null
+ * @param operations the operations, in order
  */
-public record Request(int id, List<ItemBatch> adds, List<String> tenants) {
-    public int operations() {
-        return adds.size();
+public record Request(int id, List<Operation> operations) {
+    public int size() {
+        return operations.size();
     }
 
     /** Decodes the frame {@code b[from..to)} (after the length field). */
@@ -27,38 +26,60 @@ public record Request(int id, List<ItemBatch> adds, List<String> tenants) {
         if (count < 0 || count > to - from) {
             throw new ByteSource.MalformedException("bad operation count " + count);
         }
-        List<ItemBatch> adds = new ArrayList<>(count);
-        List<String> tenants = new ArrayList<>(count);
+        List<Operation> ops = new ArrayList<>(count);
         for (int op = 0; op < count; op++) {
             byte kind = in.get();
-            if (kind == Channel.ADD) {
-                int n = in.varint();
-                if (n > to - from) {
-                    throw new ByteSource.MalformedException("bad item count " + n);
-                }
-                String[] ts = new String[n];
-                String[] ids = new String[n];
-                String last = null;
-                for (int i = 0; i < n; i++) {
-                    String t = in.string();
-                    // Consecutive items usually share a tenant: share its String too (cheaper hashing later).
-                    ts[i] = t.equals(last) ? last : t;
-                    last = ts[i];
-                    ids[i] = in.string();
-                }
-                adds.add(ItemBatch.of(ts, ids));
-                tenants.add(null);
-            } else if (kind == Channel.COUNT) {
-                adds.add(null);
-                tenants.add(in.string());
-            } else {
-                throw new ByteSource.MalformedException("unknown operation " + kind);
+            switch (kind) {
+                case Channel.ADD -> ops.add(Operation.add(add(in, to - from)));
+                case Channel.COUNT -> ops.add(Operation.count(in.string(), window(in)));
+                case Channel.ERASE -> ops.add(Operation.erase(in.string(), in.string()));
+                case Channel.ERASE_TENANT -> ops.add(Operation.eraseTenant(in.string()));
+                default -> throw new ByteSource.MalformedException("unknown operation " + kind);
             }
         }
         if (in.hasMore()) {
             throw new ByteSource.MalformedException("trailing bytes after the last operation");
         }
-        return new Request(id, adds, tenants);
+        return new Request(id, ops);
+    }
+
+    private static ItemBatch add(ByteSource in, int frameBytes) {
+        int n = in.varint();
+        if (n > frameBytes) {
+            throw new ByteSource.MalformedException("bad item count " + n);
+        }
+        boolean withDays = (in.get() & 1) != 0;
+        String[] ts = new String[n];
+        String[] ids = new String[n];
+        int[] days = withDays ? new int[n] : null;
+        String last = null;
+        for (int i = 0; i < n; i++) {
+            String t = in.string();
+            // Consecutive items usually share a tenant: share its String too (cheaper hashing later).
+            ts[i] = t.equals(last) ? last : t;
+            last = ts[i];
+            ids[i] = in.string();
+            if (days != null) {
+                days[i] = Channel.signed(in.varlong());
+            }
+        }
+        return days == null ? ItemBatch.of(ts, ids) : ItemBatch.of(ts, ids, days);
+    }
+
+    private static Window window(ByteSource in) {
+        byte unit = in.get();
+        int from = Channel.signed(in.varlong());
+        int to = Channel.signed(in.varlong());
+        try {
+            return switch (unit) {
+                case 0 -> Window.ALL;
+                case 1 -> Window.days(from, to);
+                case 2 -> Window.month(from);
+                default -> throw new ByteSource.MalformedException("unknown window unit " + unit);
+            };
+        } catch (IllegalArgumentException e) {
+            throw new ByteSource.MalformedException("bad window: " + e.getMessage());
+        }
     }
 
     static int readInt(ByteSource in) {

@@ -1,6 +1,7 @@
 package countapp.protocol;
 
 import countapp.model.ItemBatch;
+import countapp.model.Window;
 import countapp.codec.ByteSink;
 import io.vertx.core.buffer.Buffer;
 
@@ -33,16 +34,37 @@ public final class RequestWriter {
     public void add(ItemBatch batch, int[] indices, int count) {
         sink.put(Channel.ADD);
         sink.putVarint(count);
+        boolean withDays = batch.hasDays();
+        sink.put((byte) (withDays ? 1 : 0));
         for (int k = 0; k < count; k++) {
             int i = indices[k];
             sink.putString(batch.tenant(i));
             sink.putString(batch.id(i));
+            if (withDays) {
+                sink.putVarlong(Channel.unsigned(batch.day(i)));
+            }
         }
         ops++;
     }
 
-    public void count(String tenant) {
+    public void count(String tenant, Window window) {
         sink.put(Channel.COUNT);
+        sink.putString(tenant);
+        sink.put((byte) window.unit().ordinal()); // ALL 0, DAY 1, MONTH 2, as Channel says
+        sink.putVarlong(Channel.unsigned(window.from()));
+        sink.putVarlong(Channel.unsigned(window.to()));
+        ops++;
+    }
+
+    public void erase(String tenant, String id) {
+        sink.put(Channel.ERASE);
+        sink.putString(tenant);
+        sink.putString(id);
+        ops++;
+    }
+
+    public void eraseTenant(String tenant) {
+        sink.put(Channel.ERASE_TENANT);
         sink.putString(tenant);
         ops++;
     }

@@ -1,5 +1,10 @@
 package countapp.worker;
 
+import countapp.model.ItemBatch;
+import countapp.protocol.Channel;
+import countapp.protocol.Operation;
+import countapp.store.Partition;
+import java.util.Objects;
 import countapp.api.ApiException;
 import countapp.http.Failures;
 import countapp.codec.ByteSource;
@@ -64,20 +69,22 @@ final class ChannelEndpoint {
             socket.close();
             return;
         }
-        int n = request.operations();
+        int n = request.size();
         frames.frame(n);
         @SuppressWarnings({"unchecked", "rawtypes"})
         CompletableFuture<Long>[] results = new CompletableFuture[n];
         worker.requestStarted();
         long items = 0;
         for (int op = 0; op < n; op++) {
+            Operation o = request.operations().get(op);
             if (worker.stopping()) {
                 results[op] = CompletableFuture.failedFuture(new ApiException(503, "worker is stopping"));
-            } else if (request.adds().get(op) != null) {
-                items += request.adds().get(op).size();
-                results[op] = ingest.add(request.adds().get(op));
+            } else if (o.kind() == Channel.ADD) {
+                ItemBatch batch = Objects.requireNonNull(o.batch());
+                items += batch.size();
+                results[op] = ingest.add(batch);
             } else {
-                results[op] = count(request.tenants().get(op));
+                results[op] = onOwner(o);
             }
         }
         metrics.received((int) items);
@@ -89,7 +96,7 @@ final class ChannelEndpoint {
                 if (!r.isCompletedExceptionally()) {
                     long value = r.join();
                     reply.ok(value);
-                    if (request.adds().get(op) != null) {
+                    if (request.operations().get(op).kind() == Channel.ADD) {
                         added += value;
                     }
                 } else {
@@ -106,9 +113,16 @@ final class ChannelEndpoint {
         }));
     }
 
-    private CompletableFuture<Long> count(String tenant) {
+    /** A count or an erasure, on the tenant's partition (421 when it is not open here). */
+    private CompletableFuture<Long> onOwner(Operation o) {
+        String tenant = Objects.requireNonNull(o.tenant());
         try {
-            return ingest.owner(tenant).count(tenant);
+            Partition p = ingest.owner(tenant);
+            return switch (o.kind()) {
+                case Channel.COUNT -> p.count(tenant, Objects.requireNonNull(o.window()));
+                case Channel.ERASE -> p.erase(tenant, Objects.requireNonNull(o.id()));
+                default -> p.eraseTenant(tenant);
+            };
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -1,5 +1,7 @@
 package countapp.worker;
 
+import countapp.api.WindowQuery;
+import countapp.model.Window;
 import org.jspecify.annotations.Nullable;
 import countapp.http.Admission;
 import countapp.api.ApiException;
@@ -64,7 +66,10 @@ final class WorkerHandler {
                 .get(Endpoint.PARTITIONS, unlessStopping(secret(
                         req -> Http.json(req.response(), 200, PartitionList.toJson(table.owned())))))
                 .get(Endpoint.COUNT, unlessStopping(req -> count(req, CountPath.require(req.path(), CountPath.SUFFIX))))
-                .get(Endpoint.IDS, unlessStopping(req -> ids(req, CountPath.require(req.path(), CountPath.IDS_SUFFIX))));
+                .get(Endpoint.IDS, unlessStopping(req -> ids(req, CountPath.require(req.path(), CountPath.IDS_SUFFIX))))
+                .route(Endpoint.PAIR, unlessStopping(this::erasePair), HttpMethod.DELETE)
+                .route(Endpoint.TENANT, unlessStopping(this::eraseTenant), HttpMethod.DELETE)
+                .get(Endpoint.COUNTS, unlessStopping(secret(this::counts)));
     }
 
     private Handler<HttpServerRequest> opsOrSecret(Handler<HttpServerRequest> route) {
@@ -176,27 +181,78 @@ final class WorkerHandler {
     }
 
     private void count(HttpServerRequest req, String tenant) {
+        Window window = WindowQuery.count(req.query());
+        onPartition(req, tenant, p -> p.count(tenant, window), count -> WindowQuery.answer(count, window));
+    }
+
+    private void erasePair(HttpServerRequest req) {
+        CountPath.Pair pair = CountPath.requirePair(req.path());
+        onPartition(req, pair.tenant(), p -> p.erase(pair.tenant(), pair.id()), Json::erased);
+    }
+
+    private void eraseTenant(HttpServerRequest req) {
+        String tenant = CountPath.requireTenant(req.path());
+        onPartition(req, tenant, p -> p.eraseTenant(tenant), Json::erased);
+    }
+
+    /**
+     * Authorises the caller for {@code tenant}, runs {@code operation} on the tenant's partition (421 when it
+     * is not open here) and answers 200 with {@code answer} of its result.
+     */
+    private void onPartition(HttpServerRequest req, String tenant,
+            java.util.function.Function<Partition, CompletableFuture<Long>> operation,
+            java.util.function.LongFunction<String> answer) {
         Auth.Key key = caller(req, worker.config());
         if (key != null) {
             Auth.authorize(key, tenant);
         }
         Admission.Ticket ticket = admission.admit();
         worker.requestStarted();
-        CompletableFuture<Long> count;
+        CompletableFuture<Long> result;
         try {
-            count = ingest.owner(tenant).count(tenant);
+            result = operation.apply(ingest.owner(tenant));
         } catch (RuntimeException e) {
-            count = CompletableFuture.failedFuture(e);
+            result = CompletableFuture.failedFuture(e);
         }
-        Future.fromCompletionStage(count, Vertx.currentContext()).onComplete(ar -> {
+        Future.fromCompletionStage(result, Vertx.currentContext()).onComplete(ar -> {
             ticket.release();
             worker.requestFinished();
             if (ar.succeeded()) {
-                Http.json(req.response(), 200, Json.count(ar.result()));
+                Http.json(req.response(), 200, answer.apply(ar.result()));
             } else {
                 Failures.answer(req, ar.cause());
             }
         });
+    }
+
+    /** {@code GET /counts?partition=P&window=…}: the coordinator's export, one partition at a time. */
+    private void counts(HttpServerRequest req) {
+        String query = req.query() == null ? "" : req.query();
+        int partition = -1;
+        StringBuilder rest = new StringBuilder();
+        for (String param : query.split("&", -1)) {
+            if (param.startsWith("partition=")) {
+                try {
+                    partition = Integer.parseInt(param.substring("partition=".length()));
+                } catch (NumberFormatException e) {
+                    throw new ApiException(400, "partition must be a number");
+                }
+            } else if (!param.isEmpty()) {
+                rest.append(rest.length() == 0 ? "" : "&").append(param);
+            }
+        }
+        if (partition < 0 || partition >= table.partitions()) {
+            throw new ApiException(400, "partition must be from 0 to " + (table.partitions() - 1));
+        }
+        Window window = WindowQuery.export(rest.toString());
+        Partition p;
+        try {
+            p = table.active(partition);
+        } catch (RuntimeException e) {
+            Failures.answer(req, e);
+            return;
+        }
+        CountStream.start(worker, req, p.counts(window), admission.admit());
     }
 
     private void assign(HttpServerRequest req) {
