@@ -56,13 +56,14 @@ final class CountCommand implements Callable<Integer> {
         List<List<String>> rows = new ArrayList<>();
         for (String tenant : tenants) {
             JsonObject answer;
+            long count;
             try {
                 answer = api.count(tenant, range);
+                count = countOf(answer);
             } catch (CliException e) {
                 out.flush();
                 return fail(e);
             }
-            long count = answer.getLong("count");
             if (json) {
                 JsonObject line = new JsonObject().put("tenant", tenant).put("count", count);
                 // The coordinator's own window fields, so a line says what it counted.
@@ -80,6 +81,14 @@ final class CountCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    private static long countOf(JsonObject answer) throws CliException {
+        Object count = answer.getValue("count");
+        if (!(count instanceof Number)) {
+            throw new CliException("unexpected answer (no \"count\"): " + answer.encode());
+        }
+        return ((Number) count).longValue();
     }
 
     private int fail(CliException e) {
