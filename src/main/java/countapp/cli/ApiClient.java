@@ -41,9 +41,34 @@ final class ApiClient {
         return object(send(req, HttpResponse.BodyHandlers.ofString()));
     }
 
-    long count(String tenant) throws CliException {
-        return object(send(request(tenantPath(tenant, "/count")).GET().build(), HttpResponse.BodyHandlers.ofString()))
-                .getLong("count");
+    /** {@code GET /items/{tenant}/count} over {@code window}; the answer's {@code {"count", …window fields}}. */
+    JsonObject count(String tenant, CountWindow window) throws CliException {
+        return object(send(request(tenantPath(tenant, "/count") + window.query()).GET().build(),
+                HttpResponse.BodyHandlers.ofString()));
+    }
+
+    /** {@code GET /counts}: every tenant's count over {@code window} as JSON lines; the caller closes the stream. */
+    InputStream counts(CountWindow window) throws CliException {
+        return send(request("/counts" + window.query()).GET().build(), HttpResponse.BodyHandlers.ofInputStream()).body();
+    }
+
+    /** {@code DELETE /items/{tenant}/ids/{id}}: 1 when the pair was counted, else 0. */
+    long erase(String tenant, String id) throws CliException {
+        return erased(request(tenantPath(tenant, "/ids/" + segment(id))));
+    }
+
+    /** {@code DELETE /items/{tenant}}: how many of the tenant's ids were erased. */
+    long eraseTenant(String tenant) throws CliException {
+        return erased(request(tenantPath(tenant, "")));
+    }
+
+    private long erased(HttpRequest.Builder builder) throws CliException {
+        JsonObject answer = object(send(builder.DELETE().build(), HttpResponse.BodyHandlers.ofString()));
+        Long erased = answer.getLong("erased");
+        if (erased == null) {
+            throw new CliException("unexpected answer (no \"erased\"): " + answer.encode());
+        }
+        return erased;
     }
 
     JsonObject status() throws CliException {
@@ -62,8 +87,15 @@ final class ApiClient {
     }
 
     static String tenantPath(String tenant, String suffix) {
-        // A path segment: spaces as %20 (not +), and every slash encoded, since a tenant is data.
-        return "/items/" + URLEncoder.encode(tenant, StandardCharsets.UTF_8).replace("+", "%20") + suffix;
+        return "/items/" + segment(tenant) + suffix;
+    }
+
+    /** One path segment: spaces as %20 (not +), and every slash encoded, since tenants and ids are data. */
+    static String segment(String value) {
+        String encoded = URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+        // "." and ".." are dot-segments that a proxy may resolve: DELETE /items/t/ids/.. would reach DELETE
+        // /items/t and erase the whole tenant. Encoded dots are the same id to the server and to no proxy.
+        return encoded.equals(".") || encoded.equals("..") ? encoded.replace(".", "%2E") : encoded;
     }
 
     private HttpRequest.Builder request(String path) throws CliException {

@@ -8,6 +8,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +33,8 @@ class CliIT {
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = Cluster.start(dir, 2, "");
+        // Day and month windows kept, for count --window/--from and export.
+        cluster = Cluster.start(dir, 2, "windows:\n  day: 35\n  month: 13\n");
         url = "http://localhost:" + cluster.port;
     }
 
@@ -150,8 +154,92 @@ class CliIT {
         assertThat(cluster.count("cli-src")).isEqualTo(4);
     }
 
+    @Test
+    void count_dayMonthAndRunOfDays_countOfTheWindowWithItsLabel() throws Exception {
+        cluster.post(items("cli-win", List.of("w1", "w2", "w3")));
+        String today = LocalDate.now(ZoneOffset.UTC).toString();
+        String month = YearMonth.now(ZoneOffset.UTC).toString();
+        String yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1).toString();
+
+        Run day = run("count", "-u", url, "--window", "day", "--at", today, "cli-win", "cli-win-none");
+        Run monthJson = run("count", "-u", url, "--json", "--window", "month", "--at", month, "cli-win");
+        Run days = run("count", "-u", url, "--json", "--from", yesterday, "--to", today, "cli-win");
+
+        assertThat(day.code()).as(day.err()).isZero();
+        assertThat(day.out().split("\n")).containsExactly("TENANT        COUNT  WINDOW",
+                "cli-win       3      day " + today, "cli-win-none  0      day " + today);
+        assertThat(monthJson.out().trim())
+                .isEqualTo("{\"tenant\":\"cli-win\",\"count\":3,\"window\":\"month\",\"at\":\"" + month + "\"}");
+        assertThat(days.out().trim())
+                .isEqualTo("{\"tenant\":\"cli-win\",\"count\":3,\"from\":\"" + yesterday + "\",\"to\":\"" + today + "\"}");
+    }
+
+    @Test
+    void count_windowNotKept_exitOneWithTheCoordinatorsReason() {
+        Run r = run("count", "-u", url, "--window", "day", "--at", "2000-01-01", "cli-win");
+
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).startsWith("countapp count: GET /items/cli-win/count: HTTP 400: ");
+    }
+
+    @Test
+    void export_csvOfToday_headerThenQuotedTenantsWithCrlf() throws Exception {
+        cluster.post("[{\"id\":\"1\",\"tenant\":\"cli exp, \\\"q\\\"\"},{\"id\":\"2\",\"tenant\":\"cli exp, \\\"q\\\"\"},"
+                + "{\"id\":\"1\",\"tenant\":\"cli-exp\"}]");
+
+        Run r = run("export", "-u", url, "--window", "day", "--at", LocalDate.now(ZoneOffset.UTC).toString(),
+                "--format", "csv");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("tenant,count\r\n")
+                .contains("\r\n\"cli exp, \"\"q\"\"\",2\r\n").contains("\r\ncli-exp,1\r\n");
+        assertThat(r.err()).containsPattern("exported [\\d,]+ tenants \\(day ");
+    }
+
+    @Test
+    void export_jsonlOfThisMonth_coordinatorsLinesAsTheyAre() throws Exception {
+        cluster.post(items("cli-exp-json", List.of("a", "b")));
+
+        Run r = run("export", "-u", url, "--window", "month", "--at", YearMonth.now(ZoneOffset.UTC).toString());
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out().lines()).contains("{\"tenant\":\"cli-exp-json\",\"count\":2}")
+                .allMatch(l -> l.matches("\\{\"tenant\":\".*\",\"count\":\\d+}"));
+    }
+
+    @Test
+    void erase_oneIdThenTheWholeTenant_countsDropAndSecondEraseIsANoOp() throws Exception {
+        String tenant = "cli erase/1";
+        cluster.post(items(tenant, List.of("x/1", "..", "z")));
+
+        Run one = run("erase", "-u", url, tenant, "x/1");
+        Run again = run("erase", "-u", url, tenant, "x/1");
+        Run dots = run("erase", "-u", url, tenant, "..");
+        long afterIds = cluster.count(tenant);
+        Run all = run("erase", "-u", url, tenant, "--all-ids");
+
+        assertThat(one.code()).as(one.err()).isZero();
+        assertThat(one.out()).isEqualTo("erased id x/1 of tenant cli erase/1\n");
+        assertThat(again.out()).isEqualTo("nothing to erase: tenant cli erase/1 has no id x/1\n");
+        assertThat(dots.out()).isEqualTo("erased id .. of tenant cli erase/1\n");
+        assertThat(afterIds).isEqualTo(1);
+        assertThat(all.out()).isEqualTo("erased 1 id of tenant cli erase/1\n");
+        assertThat(cluster.count(tenant)).isZero();
+    }
+
+    @Test
+    void erase_noIdWithoutAllIds_refusedAndTenantKept() throws Exception {
+        cluster.post(items("cli-keep", List.of("k")));
+
+        Run r = run("erase", "-u", url, "cli-keep");
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("add --all-ids");
+        assertThat(cluster.count("cli-keep")).isEqualTo(1);
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"post", "count", "status", "dump"})
+    @ValueSource(strings = {"post", "count", "status", "dump", "export", "erase"})
     void help_everyClientCommand_describesUrl(String command) {
         Run r = run(command, "--help");
 
