@@ -69,8 +69,8 @@ class ForwarderTest {
 
         /** Stores every item (each new) and answers counts with 0. */
         void storeAll(Request req, ReplyWriter reply) {
-            for (int op = 0; op < req.operations(); op++) {
-                ItemBatch add = req.adds().get(op);
+            for (int op = 0; op < req.size(); op++) {
+                ItemBatch add = req.operations().get(op).batch();
                 if (add != null) {
                     items.addAndGet(add.size());
                 }
@@ -80,7 +80,7 @@ class ForwarderTest {
 
         void answerEvery(int status, String message) {
             answer = (req, reply) -> {
-                for (int op = 0; op < req.operations(); op++) {
+                for (int op = 0; op < req.size(); op++) {
                     reply.error(status, message);
                 }
             };
@@ -142,7 +142,7 @@ class ForwarderTest {
         a.answer = (req, reply) -> {
             // The partitions moved away: this worker says so, and the coordinator's table changes.
             routing.set(Routing.of(PARTITIONS, List.of(b.handle)));
-            for (int op = 0; op < req.operations(); op++) {
+            for (int op = 0; op < req.size(); op++) {
                 reply.error(421, "partition is not open on this worker");
             }
         };
@@ -159,12 +159,12 @@ class ForwarderTest {
         routing.set(Routing.of(PARTITIONS, List.of(a.handle)));
         a.answer = (req, reply) -> {
             nanos.addAndGet(Duration.ofMillis(400).toNanos()); // each try takes 0.4 s of the 1 s timeout
-            for (int op = 0; op < req.operations(); op++) {
+            for (int op = 0; op < req.size(); op++) {
                 reply.error(503, "the store is unavailable");
             }
         };
 
-        Throwable e = failure(forwarder.count("t"));
+        Throwable e = failure(forwarder.count("t", countapp.model.Window.ALL));
 
         assertThat(e).isInstanceOfSatisfying(ApiException.class, api -> {
             assertThat(api.status()).isEqualTo(503);
@@ -195,7 +195,7 @@ class ForwarderTest {
         a.answer = (req, reply) -> reply.ok(7);
         vertx.setTimer(100, id -> a.handle.live = true);
 
-        assertThat(await(forwarder.count("t"))).isEqualTo(7);
+        assertThat(await(forwarder.count("t", countapp.model.Window.ALL))).isEqualTo(7);
         assertThat(a.frames.get()).isEqualTo(1);
     }
 }

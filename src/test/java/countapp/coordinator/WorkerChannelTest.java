@@ -102,9 +102,9 @@ class WorkerChannelTest {
     void addsAndCounts_queuedInOneTurn_goAsOneFrameAndEachGetsItsOwnResult() throws Exception {
         answer = (req, socket) -> {
             ReplyWriter reply = new ReplyWriter(req.id());
-            for (int op = 0; op < req.operations(); op++) {
+            for (int op = 0; op < req.size(); op++) {
                 // An add answers its item count; a count answers the tenant's length.
-                reply.ok(req.adds().get(op) != null ? req.adds().get(op).size() : req.tenants().get(op).length());
+                reply.ok(req.operations().get(op).batch() != null ? req.operations().get(op).batch().size() : req.operations().get(op).tenant().length());
             }
             socket.write(reply.finish());
         };
@@ -113,7 +113,7 @@ class WorkerChannelTest {
         int[] all = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
 
         List<Future<Long>> results = inOneTurn(i -> i % 2 == 0 ? channel.add(batch, all, i + 1)
-                : channel.count("t".repeat(i + 1)), 8);
+                : channel.count("t".repeat(i + 1), countapp.model.Window.ALL), 8);
 
         assertThat(frames.get()).as("frames for 8 operations of one turn").isEqualTo(1);
         for (int i = 0; i < 8; i++) {
@@ -126,7 +126,7 @@ class WorkerChannelTest {
         answer = (req, socket) -> socket.write(new ReplyWriter(req.id()).finish()); // no results at all
         WorkerChannel channel = channel();
 
-        List<Future<Long>> results = inOneTurn(i -> channel.count("t" + i), 5);
+        List<Future<Long>> results = inOneTurn(i -> channel.count("t" + i, countapp.model.Window.ALL), 5);
 
         assertThat(results).allSatisfy(f -> assertThat(f.cause()).isInstanceOf(Forwarder.Unavailable.class));
     }
@@ -142,7 +142,7 @@ class WorkerChannelTest {
         };
         WorkerChannel channel = channel();
 
-        List<Future<Long>> results = inOneTurn(i -> channel.count("t" + i), 3);
+        List<Future<Long>> results = inOneTurn(i -> channel.count("t" + i, countapp.model.Window.ALL), 3);
 
         assertThat(results.get(0).cause()).isInstanceOf(Forwarder.Unavailable.class).hasMessageContaining("421");
         assertThat(results.get(1).cause()).isInstanceOfSatisfying(ApiException.class, e -> {
@@ -164,9 +164,9 @@ class WorkerChannelTest {
         };
         WorkerChannel channel = channel(fake.actualPort(), SECRET, 300);
 
-        assertThat(inOneTurn(i -> channel.count("t"), 1).get(0).cause()).isInstanceOf(Forwarder.Unavailable.class)
+        assertThat(inOneTurn(i -> channel.count("t", countapp.model.Window.ALL), 1).get(0).cause()).isInstanceOf(Forwarder.Unavailable.class)
                 .hasMessageContaining("did not answer");
-        assertThat(inOneTurn(i -> channel.count("t"), 1).get(0).result()).isEqualTo(1);
+        assertThat(inOneTurn(i -> channel.count("t", countapp.model.Window.ALL), 1).get(0).result()).isEqualTo(1);
     }
 
     @Test
@@ -177,7 +177,7 @@ class WorkerChannelTest {
         }
         WorkerChannel channel = channel(closedPort, SECRET, 5_000);
 
-        assertThat(inOneTurn(i -> channel.count("t"), 2)).allSatisfy(f ->
+        assertThat(inOneTurn(i -> channel.count("t", countapp.model.Window.ALL), 2)).allSatisfy(f ->
                 assertThat(f.cause()).isInstanceOf(Forwarder.Unavailable.class).hasMessageContaining("cannot connect"));
     }
 
@@ -185,7 +185,7 @@ class WorkerChannelTest {
     void upgradeRefused_wrongSecret_failsUnavailableNamingTheAnswer() throws Exception {
         WorkerChannel channel = channel(fake.actualPort(), ClusterSecret.of("not-the-cluster-secret"), 5_000);
 
-        assertThat(inOneTurn(i -> channel.count("t"), 1).get(0).cause()).isInstanceOf(Forwarder.Unavailable.class)
+        assertThat(inOneTurn(i -> channel.count("t", countapp.model.Window.ALL), 1).get(0).cause()).isInstanceOf(Forwarder.Unavailable.class)
                 .hasMessageContaining("403");
         assertThat(frames.get()).isZero();
     }
