@@ -18,7 +18,13 @@ class EndpointTest {
         "/dashboard, DASHBOARD",
         "/partitions, PARTITIONS",
         "/kill, KILL",
-        "/items/acme, OTHER",
+        "/items/acme, TENANT",
+        "/items/a/b, TENANT",
+        "/items/acme/ids/u-1, PAIR",
+        "/items/a/ids/b/ids/u-1, PAIR",
+        "/items/, TENANT",
+        "/counts, COUNTS",
+        "/openapi.json, OPENAPI",
         "/favicon.ico, OTHER"})
     void of_path_mapsToItsTemplateNeverToTheTenant(String path, Endpoint expected) {
         assertThat(Endpoint.of(path)).isEqualTo(expected);
