@@ -139,9 +139,6 @@ final class CoordinatorHandler {
      */
     private void export(HttpServerRequest req) {
         Window window = WindowQuery.export(req.query());
-        if (window.unit() == Window.Unit.DAY && window.from() != window.to()) {
-            throw new ApiException(400, "an export covers one day or one month");
-        }
         new Export(req, window, admission.admit()).next(0);
     }
 
