@@ -13,7 +13,8 @@ import java.util.function.Function;
 /**
  * Walks a partition's tenants and their counts in one window (the counting is the partition's). The tenants come from the partition's
  * registry, {@link RedisKeys#tenants}: a sorted set whose members (all of score 0) are every tenant an
- * add of this partition has seen, written in the add's own pipeline.
+ * add of this partition has seen, written in the add's own pipeline, plus the tenants stored before the
+ * registry existed, which {@link RegistryBackfill} registers once per database.
  *
  * <p>Why a registry rather than {@code SCAN MATCH countapp:{*}:items}: a SCAN walks the whole keyspace
  * (every tenant of every partition and all their window sets) on every node, once per partition exported,

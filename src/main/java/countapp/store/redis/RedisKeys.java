@@ -19,7 +19,9 @@ import java.util.List;
  *   <li>{@code countapp:{t}:month:<epoch month>}: the same for a UTC month;
  *   <li>{@code countapp:{t}:union}: scratch for the union of a run of days, created and deleted by one
  *       script, so it never outlives it;
- *   <li>{@code countapp:tenants:<partition>}: the tenants a partition has seen (see {@link RedisCountCursor}).
+ *   <li>{@code countapp:tenants:<partition>}: the tenants a partition has seen (see {@link RedisCountCursor});
+ *   <li>{@code countapp:registry-filled}: set once the registries hold the tenants stored before they
+ *       existed (see {@link RegistryBackfill}).
  * </ul>
  */
 final class RedisKeys {

@@ -25,9 +25,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,8 +77,11 @@ public final class RedisStore implements Store {
     private final Clock clock;
     private final LongAdder lateItems = new LongAdder();
     private volatile StoreListener listener = StoreListener.NONE;
+    /** Registers tenants stored before the partitions' registries existed; null when not started. */
+    private final @Nullable RegistryBackfill backfill;
 
-    private RedisStore(RedisConfig config, int configuredPartitions, Retention windows, Clock clock) {
+    private RedisStore(RedisConfig config, int configuredPartitions, Retention windows, Clock clock,
+            boolean backfillRegistry) {
         this.config = config;
         this.windows = windows;
         this.clock = clock;
@@ -129,17 +134,26 @@ public final class RedisStore implements Store {
         }
         LOG.info("connected to Redis {} ({}, {} partitions, redis_wait_replicas {}, windows {})", config,
                 config.cluster() ? "cluster" : "standalone", partitions, config.waitReplicas(), windows);
-    }
-
-    /** Connects and checks (or records, on first use) the partition count every process must share. */
-    public static RedisStore connect(RedisConfig config, int configuredPartitions) {
-        return connect(config, configuredPartitions, Retention.NONE, Clock.systemUTC());
+        // On a Cluster, reads is the advanced cluster API, whose SCAN walks every master in turn.
+        this.backfill = backfillRegistry
+                ? RegistryBackfill.start(reads, commands, partitions, 2 * commandTimeout.toMillis(), config.toString())
+                : null;
     }
 
     /**
-     * As {@link #connect(RedisConfig, int)}, keeping the day and month windows {@code windows} names, with
-     * {@code clock} telling which UTC day it is (adds pick their windows by it, counts refuse windows it
-     * says are past the retention).
+     * Connects and checks (or records, on first use) the partition count every process must share, with no
+     * windows and no registry backfill: what a process that only needs the partition count (the
+     * coordinator) uses.
+     */
+    public static RedisStore connect(RedisConfig config, int configuredPartitions) {
+        return new RedisStore(config, configuredPartitions, Retention.NONE, Clock.systemUTC(), false);
+    }
+
+    /**
+     * Connects as a worker does: checks (or records, on first use) the partition count every process must
+     * share, keeps the day and month windows {@code windows} names, with {@code clock} telling which UTC day
+     * it is (adds pick their windows by it, counts refuse windows it says are past the retention), and, unless
+     * done before, starts the one-time {@link RegistryBackfill} in the background.
      */
     public static RedisStore connect(RedisConfig config, int configuredPartitions, Retention windows, Clock clock) {
         return connect(config, configuredPartitions, windows, clock, StoreListener.NONE);
@@ -148,7 +162,7 @@ public final class RedisStore implements Store {
     /** As above, reporting late items to {@code listener} (the worker's metrics). */
     public static RedisStore connect(RedisConfig config, int configuredPartitions, Retention windows, Clock clock,
             StoreListener listener) {
-        RedisStore store = new RedisStore(config, configuredPartitions, windows, clock);
+        RedisStore store = new RedisStore(config, configuredPartitions, windows, clock, true);
         store.listener = listener;
         return store;
     }
@@ -225,8 +239,18 @@ public final class RedisStore implements Store {
         LOG.info("worker_persist does not apply to a Redis database; durability follows Redis' appendfsync setting");
     }
 
+    /** How the registry backfill this connect started ended, or null when it started none. */
+    @Nullable CompletableFuture<RegistryBackfill.Outcome> registryBackfill() {
+        RegistryBackfill b = backfill;
+        return b == null ? null : b.outcome();
+    }
+
     @Override
     public void close() {
+        RegistryBackfill b = backfill;
+        if (b != null) {
+            b.stop(); // before the connections close, so it never reports them closed as a failure
+        }
         shutdownQuietly();
     }
 
