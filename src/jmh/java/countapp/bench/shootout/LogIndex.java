@@ -48,7 +48,8 @@ final class LogIndex implements Candidate {
             Files.write(keyFile, key);
         }
         ByteBuffer key = ByteBuffer.wrap(Files.readAllBytes(keyFile));
-        this.store = new LogStore(dir, 1, key.getLong(), key.getLong(), Duration.ofSeconds(1), StoreListener.NONE, CALLER);
+        this.store = new LogStore(dir, 1, key.getLong(), key.getLong(), Duration.ofSeconds(1), StoreListener.NONE, CALLER,
+                countapp.model.Retention.NONE, java.time.Clock.systemUTC());
         this.partition = store.open(0, Duration.ofSeconds(10));
     }
 
