@@ -210,7 +210,10 @@ class MetricsIT {
         List<String> lines = r.body().lines().collect(Collectors.toList());
         assertThat(lines).hasSize(2_500).doesNotHaveDuplicates().allMatch(l -> l.endsWith(",\"tenant\":\"ids-big\"}"));
         assertThat(cluster.get("/items/never-posted/ids").body()).isEmpty();
-        assertThat(cluster.get("/items/ids-big/ids/extra").statusCode()).isEqualTo(404);
+        // The path of the pair (ids-big, extra): it can be erased (DELETE), not read.
+        HttpResponse<String> pair = cluster.get("/items/ids-big/ids/extra");
+        assertThat(pair.statusCode()).isEqualTo(405);
+        assertThat(pair.headers().firstValue("allow")).hasValue("DELETE");
     }
 
     private static Set<Integer> partitionsOf(int workerPort) throws Exception {
