@@ -129,6 +129,17 @@ class LogStoreWindowsTest {
     }
 
     @Test
+    void add_afterErasingTheOnlyPairOfATenantsDay_countsInThatDayAgain() {
+        Partition p = partition();
+        String tenant = "t";
+        StoreFixtures.add(p, items(tenant, TODAY, "a"));
+        assertThat(await(p.erase(tenant, "a"))).isEqualTo(1);
+        StoreFixtures.add(p, items(tenant, TODAY, "b")); // the same tenant and day as the erased pair
+        assertThat(await(p.count(tenant, Window.day(TODAY)))).isEqualTo(1);
+        assertThat(await(p.count(tenant, Window.month(Window.monthOfDay(TODAY))))).isEqualTo(1);
+    }
+
+    @Test
     void windowCount_windowsOff_isRefusedNamingTheSetting() {
         store.close();
         store = open(Retention.NONE);

@@ -135,6 +135,13 @@ final class Windows {
     private long[] undoValues = new long[64];
     private final ByteSink frame = new ByteSink(256);
     private int today;
+    /** The last (tenant, day) an add looked up, and what it found; see {@link #target}. Writer only. */
+    private @Nullable String lastTenant;
+    private int lastDay = Integer.MIN_VALUE;
+    private @Nullable LongSet lastDaySet;
+    private @Nullable LongSet lastMonthSet;
+    private Bucket lastBucket;
+    private boolean lastCounted;
     /** What the sets take in memory, kept current on the write path (a set entry and map overhead included). */
     private long bytes;
     private static final long PER_SET_BYTES = 96;
@@ -239,28 +246,56 @@ final class Windows {
      * next {@link #write}. Returns false when it misses a window it belongs to (older than that window's
      * retention, or more than a day ahead): a late item, which counts all-time and in the windows still kept.
      */
+    @SuppressWarnings("ReferenceEquality") // a cache hit when the batch shares one tenant String
     boolean add(String tenant, int day, long low, long high) {
-        boolean counted = true;
+        if (tenant != lastTenant || day != lastDay) {
+            target(tenant, day);
+        }
+        if (lastDaySet != null && added(lastDaySet, low)) {
+            undo(lastDaySet, low);
+            lastBucket.record(WINDOW_ADD, tenant, day - lastBucket.firstDay + 1, low, high);
+        }
+        if (lastMonthSet != null && added(lastMonthSet, low)) {
+            undo(lastMonthSet, low);
+            lastBucket.record(WINDOW_ADD, tenant, 0, low, high);
+        }
+        return lastCounted;
+    }
+
+    /**
+     * Looks up the sets and bucket of (tenant, day) once for a run of items that share them (a batch is
+     * mostly one tenant and one day): the per-item work is then two set probes and the log records.
+     */
+    private void target(String tenant, int day) {
+        lastTenant = tenant;
+        lastDay = day;
         int month = Window.monthOfDay(day);
-        if (retention.days() > 0 && !retention.keepsDay(day, today)) {
-            counted = false;
-        } else if (retention.days() > 0) {
-            LongSet s = tenantSet(set(days, day), tenant);
-            if (added(s, low)) {
-                undo(s, low);
-                bucket(month).record(WINDOW_ADD, tenant, day - bucket(month).firstDay + 1, low, high);
+        lastBucket = bucket(month);
+        lastCounted = true;
+        lastDaySet = null;
+        lastMonthSet = null;
+        if (retention.days() > 0) {
+            if (retention.keepsDay(day, today)) {
+                lastDaySet = tenantSet(set(days, day), tenant);
+            } else {
+                lastCounted = false;
             }
         }
-        if (retention.months() > 0 && !retention.keepsMonth(month, Window.monthOfDay(today))) {
-            counted = false;
-        } else if (retention.months() > 0) {
-            LongSet s = tenantSet(set(months, month), tenant);
-            if (added(s, low)) {
-                undo(s, low);
-                bucket(month).record(WINDOW_ADD, tenant, 0, low, high);
+        if (retention.months() > 0) {
+            if (retention.keepsMonth(month, Window.monthOfDay(today))) {
+                lastMonthSet = tenantSet(set(months, month), tenant);
+            } else {
+                lastCounted = false;
             }
         }
-        return counted;
+    }
+
+    /** Forgets the looked-up sets: after an expiry or an erasure, a set may have left its map. */
+    private void forgetTarget() {
+        lastTenant = null;
+        lastDay = Integer.MIN_VALUE;
+        lastDaySet = null;
+        lastMonthSet = null;
     }
 
     private LongSet tenantSet(WindowSet set, String tenant) {
@@ -335,6 +370,7 @@ final class Windows {
 
     /** Removes a pair from every kept window of its tenant and writes that down. */
     void erase(String tenant, long low, long high) {
+        forgetTarget();
         for (Map.Entry<Integer, WindowSet> e : days.entrySet()) {
             if (removeFrom(e.getValue(), tenant, low)) {
                 int month = Window.monthOfDay(e.getKey());
@@ -421,6 +457,7 @@ final class Windows {
         if (day == today) {
             return;
         }
+        forgetTarget();
         today = day;
         int thisMonth = Window.monthOfDay(day);
         days.keySet().removeIf(d -> !retention.keepsDay(d, day));
