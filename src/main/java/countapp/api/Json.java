@@ -113,6 +113,14 @@ public final class Json {
 
     /** The items at {@code indices} of {@code batch} as a JSON array of {@code {"id","tenant"}} objects. */
     public static byte[] items(ItemBatch batch, int[] indices, int count) {
+        return items(batch, indices, count, null);
+    }
+
+    /**
+     * As {@link #items(ItemBatch, int[], int)}, each item with its {@code ts} as given in {@code times[index]}
+     * (RFC 3339 text or epoch milliseconds; none when null): the CLI passes a file's event times on unchanged.
+     */
+    public static byte[] items(ItemBatch batch, int[] indices, int count, @Nullable Object @Nullable [] times) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(32 + count * 40);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartArray();
@@ -121,6 +129,12 @@ public final class Json {
                 g.writeStartObject();
                 g.writeStringField("id", batch.id(index));
                 g.writeStringField("tenant", batch.tenant(index));
+                Object ts = times == null ? null : times[index];
+                if (ts instanceof Long) {
+                    g.writeNumberField("ts", (Long) ts);
+                } else if (ts != null) {
+                    g.writeStringField("ts", ts.toString());
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();

@@ -123,7 +123,19 @@ public final class WindowQuery {
         return new ApiException(400, problem + " (" + EXPECTED + ")");
     }
 
-    /** The answer to a count: {@code {"count":N}} plus the window it covers, as it was asked. */
+    /**
+     * The answer to a count: {@code {"count":N}} plus the window it covers, in the form it was asked in
+     * ({@code rawQuery}): a run of one day asked as from/to is echoed as from/to.
+     */
+    public static String answer(long count, Window window, @Nullable String rawQuery) {
+        if (window.unit() == Window.Unit.DAY && rawQuery != null && params(rawQuery).containsKey("from")) {
+            return "{\"count\":" + count + ",\"from\":\"" + LocalDate.ofEpochDay(window.from()) + "\",\"to\":\""
+                    + LocalDate.ofEpochDay(window.to()) + "\"}";
+        }
+        return answer(count, window);
+    }
+
+    /** As {@link #answer(long, Window, String)}, a one-day window written as a day. */
     public static String answer(long count, Window window) {
         return switch (window.unit()) {
             case ALL -> Json.count(count);

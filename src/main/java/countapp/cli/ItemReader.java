@@ -19,7 +19,12 @@ abstract class ItemReader implements AutoCloseable {
     private static final JsonFactory FACTORY = new JsonFactory();
 
     /** One item to post. */
-    record Item(String tenant, String id) {}
+    /** An item; {@code ts} is its event time as given (RFC 3339 text or epoch milliseconds), or null. */
+    record Item(String tenant, String id, @org.jspecify.annotations.Nullable Object ts) {
+        Item(String tenant, String id) {
+            this(tenant, id, null);
+        }
+    }
 
     /** The next item, or null at the end. */
     abstract Item next() throws CliException;
@@ -108,10 +113,20 @@ abstract class ItemReader implements AutoCloseable {
             }
             String id = null;
             String tenant = null;
+            Object ts = null;
             while ((t = parser.nextToken()) == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
-                if (("id".equals(field) || "tenant".equals(field)) && value == JsonToken.VALUE_STRING) {
+                if ("ts".equals(field)) {
+                    // Passed on as given: the coordinator checks it (and names the item if it refuses it).
+                    if (value == JsonToken.VALUE_STRING) {
+                        ts = parser.getText();
+                    } else if (value == JsonToken.VALUE_NUMBER_INT) {
+                        ts = parser.getLongValue();
+                    } else {
+                        throw problem("\"ts\" must be RFC 3339 text or an integer of epoch milliseconds");
+                    }
+                } else if (("id".equals(field) || "tenant".equals(field)) && value == JsonToken.VALUE_STRING) {
                     if ("id".equals(field)) {
                         id = parser.getText();
                     } else {
@@ -125,7 +140,7 @@ abstract class ItemReader implements AutoCloseable {
                 throw problem("item needs non-empty string \"id\" and \"tenant\" fields");
             }
             index++;
-            return new Item(tenant, id);
+            return new Item(tenant, id, ts);
         }
 
         private CliException problem(String what) {

@@ -104,6 +104,7 @@ final class PostCommand implements Callable<Integer> {
     private long[] send(ApiClient api, ItemReader reader, Progress progress) throws CliException {
         String[] tenants = new String[batchSize];
         String[] ids = new String[batchSize];
+        Object[] times = new Object[batchSize];
         int[] all = IntStream.range(0, batchSize).toArray();
         long sent = 0;
         long added = 0;
@@ -114,11 +115,12 @@ final class PostCommand implements Callable<Integer> {
             while (item != null && n < batchSize) {
                 tenants[n] = item.tenant();
                 ids[n] = item.id();
+                times[n] = item.ts();
                 n++;
                 item = reader.next();
             }
             ItemBatch batch = ItemBatch.of(java.util.Arrays.copyOf(tenants, n), java.util.Arrays.copyOf(ids, n));
-            JsonObject answer = api.postItems(Json.items(batch, all, n));
+            JsonObject answer = api.postItems(Json.items(batch, all, n, times));
             sent += n;
             added += answer.getLong("added");
             batches++;

@@ -86,20 +86,25 @@ final class CoordinatorHandler {
 
     /** Authenticates and authorises a read of {@code tenant}, then admits it. */
     private Admission.Ticket admitRead(HttpServerRequest req, String tenant) {
+        authorize(req, tenant);
+        return admission.admit();
+    }
+
+    private void authorize(HttpServerRequest req, String tenant) {
         Auth auth = supervisor.config().auth();
         if (auth.enabled()) {
             Auth.authorize(auth.authenticate(req.getHeader(HttpHeaders.AUTHORIZATION)), tenant);
         }
-        return admission.admit();
     }
 
     private void count(HttpServerRequest req, String tenant) {
+        authorize(req, tenant); // who asks comes before what is asked: no 400 tells an unknown caller anything
         Window window = WindowQuery.count(req.query());
-        Admission.Ticket ticket = admitRead(req, tenant);
+        Admission.Ticket ticket = admission.admit();
         forwarder.count(tenant, window).onComplete(ar -> {
             ticket.release();
             if (ar.succeeded()) {
-                Http.json(req.response(), 200, WindowQuery.answer(ar.result(), window));
+                Http.json(req.response(), 200, WindowQuery.answer(ar.result(), window, req.query()));
             } else {
                 Failures.answer(req, ar.cause());
             }

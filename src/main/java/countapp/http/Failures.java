@@ -27,7 +27,7 @@ public final class Failures {
         ApiException e = toApi(cause);
         if (e.status() == 500) {
             LOG.error("{} {} failed", req.method(), req.path(), unwrap(cause));
-        } else if (e.status() > 500 && e.status() != 503) {
+        } else if (e.status() > 501 && e.status() != 503) { // 501 is an answer (a backend without the feature), not a fault
             LOG.warn("{} {} failed: {}", req.method(), req.path(), String.valueOf(e.getMessage()));
         }
         Http.error(req, e);

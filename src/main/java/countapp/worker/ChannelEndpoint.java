@@ -101,7 +101,7 @@ final class ChannelEndpoint {
                     }
                 } else {
                     ApiException failure = Failures.toApi(r.handle((ok, error) -> error).join());
-                    if (failure.status() >= 500 && failure.status() != 503 && failure.status() != 507) {
+                    if (failure.status() >= 500 && failure.status() != 501 && failure.status() != 503 && failure.status() != 507) {
                         LOG.error("channel operation failed: {}", failure.getMessage());
                     }
                     reply.error(failure.status(), String.valueOf(failure.getMessage()));

@@ -181,8 +181,12 @@ final class WorkerHandler {
     }
 
     private void count(HttpServerRequest req, String tenant) {
+        Auth.Key key = caller(req, worker.config());
+        if (key != null) {
+            Auth.authorize(key, tenant); // before the query: no 400 tells an unknown caller anything
+        }
         Window window = WindowQuery.count(req.query());
-        onPartition(req, tenant, p -> p.count(tenant, window), count -> WindowQuery.answer(count, window));
+        onPartition(req, tenant, p -> p.count(tenant, window), count -> WindowQuery.answer(count, window, req.query()));
     }
 
     private void erasePair(HttpServerRequest req) {

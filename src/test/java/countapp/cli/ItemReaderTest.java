@@ -40,6 +40,29 @@ class ItemReaderTest {
     }
 
     @Test
+    void fromJson_itemsWithTs_keepTheirTsAsGiven_andPostSendsIt() throws Exception {
+        ItemReader reader = json("[{\"id\":\"1\",\"tenant\":\"t\",\"ts\":\"2026-11-28T10:00:00+01:00\"},"
+                + "{\"id\":\"2\",\"tenant\":\"t\",\"ts\":1796292000000},{\"id\":\"3\",\"tenant\":\"t\"}]");
+
+        List<ItemReader.Item> items = readAll(reader);
+
+        assertThat(items).containsExactly(new ItemReader.Item("t", "1", "2026-11-28T10:00:00+01:00"),
+                new ItemReader.Item("t", "2", 1796292000000L), new ItemReader.Item("t", "3"));
+        countapp.model.ItemBatch batch = countapp.model.ItemBatch.of(new String[] {"t", "t", "t"}, new String[] {"1", "2", "3"});
+        Object[] times = items.stream().map(ItemReader.Item::ts).toArray();
+        assertThat(new String(countapp.api.Json.items(batch, new int[] {0, 1, 2}, 3, times),
+                java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("[{\"id\":\"1\",\"tenant\":\"t\","
+                        + "\"ts\":\"2026-11-28T10:00:00+01:00\"},{\"id\":\"2\",\"tenant\":\"t\",\"ts\":1796292000000},"
+                        + "{\"id\":\"3\",\"tenant\":\"t\"}]");
+    }
+
+    @Test
+    void fromJson_tsOfAnotherType_refusedNamingTheLine() {
+        assertThatThrownBy(() -> readAll(json("[{\"id\":\"1\",\"tenant\":\"t\",\"ts\":true}]")))
+                .isInstanceOf(CliException.class).hasMessageContaining("\"ts\" must be");
+    }
+
+    @Test
     void fromJson_array_readsEveryObjectAndIgnoresOtherFields() throws Exception {
         ItemReader reader = json("[{\"id\":\"1\",\"tenant\":\"t1\"}, {\"tenant\":\"t2\",\"extra\":[1,{}],\"id\":\"2\"}]");
 
