@@ -148,6 +148,11 @@ final class PartitionTable {
                 LOG.warn("partition {} not opened: {}", p, e.getMessage());
             }
             throw e;
+        } catch (RuntimeException e) {
+            // Never left OPENING: only a CLOSED slot is opened again at the coordinator's next push.
+            move(p, PartitionState.CLOSED, null);
+            LOG.error("partition {} not opened", p, e);
+            throw new StoreException("partition " + p + " not opened: " + e, e);
         }
     }
 
