@@ -70,29 +70,8 @@ class WindowsPropertiesTest {
     void logStore_anyStream_everyKeptWindowMatchesTheModel(@ForAll("steps") List<Step> steps) throws IOException {
         Path root = Files.createTempDirectory("windows-model");
         MutableClock clock = new MutableClock(START);
-        Backend backend = new Backend() {
-            LogStore store = open();
-
-            LogStore open() {
-                return new LogStore(root, 1, 11, 12, Duration.ofMillis(200), StoreListener.NONE, RETENTION, clock);
-            }
-
-            @Override
-            public Partition partition() {
-                return store.open(0, StoreFixtures.OPEN_TIMEOUT);
-            }
-
-            @Override
-            public void reopen() {
-                store.close();
-                store = open();
-            }
-
-            @Override
-            public void close() {
-                store.close();
-            }
-        };
+        Backend backend = new Reopening(
+                () -> new LogStore(root, 1, 11, 12, Duration.ofMillis(200), StoreListener.NONE, RETENTION, clock));
         try {
             run(steps, clock, backend);
         } finally {
@@ -119,29 +98,7 @@ class WindowsPropertiesTest {
         countapp.config.RedisConfig config = new countapp.config.RedisConfig(
                 List.of(new countapp.config.RedisConfig.HostPort("127.0.0.1", server.port)), false, null, 0,
                 Duration.ofSeconds(20));
-        Backend backend = new Backend() {
-            countapp.store.redis.RedisStore store = open();
-
-            countapp.store.redis.RedisStore open() {
-                return countapp.store.redis.RedisStore.connect(config, 1, RETENTION, clock);
-            }
-
-            @Override
-            public Partition partition() {
-                return store.open(0, StoreFixtures.OPEN_TIMEOUT);
-            }
-
-            @Override
-            public void reopen() {
-                store.close();
-                store = open();
-            }
-
-            @Override
-            public void close() {
-                store.close();
-            }
-        };
+        Backend backend = new Reopening(() -> countapp.store.redis.RedisStore.connect(config, 1, RETENTION, clock));
         try {
             run(steps, clock, backend);
         } finally {
@@ -161,6 +118,33 @@ class WindowsPropertiesTest {
             Runtime.getRuntime().addShutdownHook(new Thread(started::close));
         }
         return redisServer;
+    }
+
+    /** A backend whose store is opened anew on {@link Reopen} (the data stays where the store keeps it). */
+    static final class Reopening implements Backend {
+        private final java.util.function.Supplier<Store> opener;
+        private Store store;
+
+        Reopening(java.util.function.Supplier<Store> opener) {
+            this.opener = opener;
+            this.store = opener.get();
+        }
+
+        @Override
+        public Partition partition() {
+            return store.open(0, StoreFixtures.OPEN_TIMEOUT);
+        }
+
+        @Override
+        public void reopen() {
+            store.close();
+            store = opener.get();
+        }
+
+        @Override
+        public void close() {
+            store.close();
+        }
     }
 
     /** A store under test, reopened on {@link Reopen} (a backend that cannot restart may do nothing). */

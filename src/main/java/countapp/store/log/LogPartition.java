@@ -263,10 +263,7 @@ final class LogPartition implements Partition, PartitionStats {
         records.reset();
         int count = 0;
         for (int k = 0; k < n; k++) {
-            key.reset();
-            key.putBytes(t.prefix, 0, t.prefix.length);
-            int idLength = key.putUtf8(ids[k]);
-            hash.hash128(key.array(), key.length(), h);
+            int idLength = hashPair(t, ids[k]);
             if (index.remove(h[0], h[1])) {
                 erased[2 * count] = h[0];
                 erased[2 * count + 1] = h[1];
@@ -414,10 +411,7 @@ final class LogPartition implements Partition, PartitionStats {
         List<String> kept = new ArrayList<>(chunk.ids().size());
         for (String pairId : chunk.ids()) {
             if (t != null) {
-                key.reset();
-                key.putBytes(t.prefix, 0, t.prefix.length);
-                key.putUtf8(pairId);
-                hash.hash128(key.array(), key.length(), h);
+                hashPair(t, pairId);
                 if (index.contains(h[0], h[1])) {
                     kept.add(pairId);
                 }
@@ -498,10 +492,7 @@ final class LogPartition implements Partition, PartitionStats {
                 }
                 ti = known;
             }
-            key.reset();
-            key.putBytes(t.prefix, 0, t.prefix.length);
-            int idLength = key.putUtf8(batch.id(i));
-            hash.hash128(key.array(), key.length(), h);
+            int idLength = hashPair(t, batch.id(i));
             if (index.add(h[0], h[1])) {
                 if (undone + 2 > undo.length) {
                     undo = java.util.Arrays.copyOf(undo, undo.length * 2);
@@ -602,6 +593,18 @@ final class LogPartition implements Partition, PartitionStats {
             windows.expire(store.today());
             windowBytes = windows.bytes();
         }
+    }
+
+    /**
+     * Hashes the pair (tenant, id) into {@link #h}, leaving its key (the tenant's prefix, then the id's UTF-8)
+     * in {@link #key}; returns the id's length in bytes. Writer only: both are scratch space.
+     */
+    private int hashPair(Tenant t, String pairId) {
+        key.reset();
+        key.putBytes(t.prefix, 0, t.prefix.length);
+        int idLength = key.putUtf8(pairId);
+        hash.hash128(key.array(), key.length(), h);
+        return idLength;
     }
 
     /** Takes the group's pairs out of the index and the windows again and fails its adds: nothing of it is stored. */
