@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.impl.ConnectionBase;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -19,6 +20,12 @@ import java.util.function.Supplier;
  * {@code request_timeout}, else it is closed; connections beyond {@code max_connections} are closed at
  * once. One periodic sweep closes the overdue connections, rather than a timer per connection.
  *
+ * <p>The deadline measures the client's idleness, not this process' own: when the sweep runs late (the
+ * process was stopped, a long collection, a starved machine), every deadline moves by the time lost, so a
+ * client whose next request arrived during the pause, and sits in the socket until the event loop runs
+ * again, is never closed as idle. Sweeps run on one event loop (the periodic timer's), so
+ * {@code lastSweep} has a single writer.
+ *
  * <p>Limitation: Vert.x hands an HTTP/1.x connection to the application only once its first request
  * header is decoded, so a client still sending its first header is bounded by {@code max_header_bytes}
  * and the server's idle timeout instead. Such a connection costs a socket and a small buffer, never
@@ -26,12 +33,16 @@ import java.util.function.Supplier;
  */
 public final class ConnectionGuard {
     private static final long SWEEP_MS = 100;
+    /** A sweep later than this past its schedule means this process did not run: the time is not the client's. */
+    private static final long LATE_NANOS = 200_000_000L;
 
     private final Supplier<Limits> limits;
     private final LongSupplier nanoTime;
     private final AtomicInteger open = new AtomicInteger();
     /** Header deadline (System.nanoTime) of each connection awaiting a request; absent while one is served. */
     private final Map<HttpConnection, Long> deadlines = new ConcurrentHashMap<>();
+    /** When the last sweep ran (nanoTime); read and written by the sweeps only. */
+    private long lastSweep;
 
     public ConnectionGuard(Vertx vertx, Supplier<Limits> limits) {
         this(limits, System::nanoTime);
@@ -41,6 +52,7 @@ public final class ConnectionGuard {
     ConnectionGuard(Supplier<Limits> limits, LongSupplier nanoTime) {
         this.limits = limits;
         this.nanoTime = nanoTime;
+        this.lastSweep = nanoTime.getAsLong();
     }
 
     public void onConnection(HttpConnection conn) {
@@ -72,9 +84,14 @@ public final class ConnectionGuard {
         deadlines.put(conn, nanoTime.getAsLong() + limits.get().requestTimeout().toNanos());
     }
 
-    /** Closes every connection past its header deadline. */
+    /** Closes every connection past its header deadline, after moving the deadlines by any time this process lost. */
     void sweep() {
         long now = nanoTime.getAsLong();
+        long lost = now - lastSweep - TimeUnit.MILLISECONDS.toNanos(SWEEP_MS);
+        lastSweep = now;
+        if (lost > LATE_NANOS) {
+            deadlines.replaceAll((conn, deadline) -> deadline + lost);
+        }
         deadlines.forEach((conn, deadline) -> {
             if (now - deadline > 0 && deadlines.remove(conn, deadline)) {
                 forceClose(conn);
