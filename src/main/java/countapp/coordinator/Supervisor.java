@@ -26,7 +26,11 @@ import org.slf4j.LoggerFactory;
  * moves through its {@link Lifecycle}. Each round
  * <ol>
  *   <li>health-checks every worker with a process ({@link HealthChecks}, answers handled as they come):
- *       a worker is live while it answers; two misses in a row (or its process exiting) make it not live;</li>
+ *       a worker is live while it answers; two misses in a row (or its process exiting) make it not live.
+ *       Load is not death: a local worker that does not answer in time while its process keeps using CPU
+ *       is slow, and its silence is not a miss (up to {@code failover_timeout}); one the kernel shows
+ *       stopped (SIGSTOP) is not live at once, and is killed before its partitions move, so it cannot
+ *       write after it is resumed ({@link ProcessProbe});</li>
  *   <li>SIGKILLs a spawned worker unresponsive for {@link #stallLimitMs()} ({@link WorkerProcesses}), so a
  *       stalled process cannot hold its partitions' locks forever (it is then respawned);</li>
  *   <li>computes the table by rendezvous hashing over the live, running workers and swaps it whole when it
@@ -61,6 +65,7 @@ final class Supervisor {
         return t;
     });
     private final HealthChecks health;
+    private final ProcessProbe probe;
     private final WorkerProcesses processes;
     private volatile Config config;
     private volatile boolean stopping;
@@ -79,7 +84,8 @@ final class Supervisor {
         this.api = api;
         this.clock = clockMillis;
         this.metrics = metrics;
-        this.health = new HealthChecks(api, thread);
+        this.health = new HealthChecks(api, thread, clockMillis);
+        this.probe = launcher.probe();
         this.processes = new WorkerProcesses(launcher, thread, clockMillis, this::onExit);
         config.workers().forEach(e -> workers.put(e.url(), handle(e)));
         view = List.copyOf(workers.values());
@@ -282,11 +288,13 @@ final class Supervisor {
                 if (r.ok()) {
                     healthy(w, r.answer());
                 } else {
-                    unhealthy(w, r.failure());
+                    unhealthy(w, r);
                 }
             });
             for (WorkerHandle w : workers.values()) {
-                if (w.healthFailures >= MISSES_BEFORE_DOWN) {
+                if (w.stopped) {
+                    processes.fence(w);
+                } else if (w.healthFailures >= MISSES_BEFORE_DOWN) {
                     processes.killIfStalled(w, stallLimitMs());
                 }
             }
@@ -320,6 +328,8 @@ final class Supervisor {
 
     private void healthy(WorkerHandle w, HealthChecks.Answer answer) {
         long now = clock.getAsLong();
+        sample(w);
+        w.stopped = false;
         w.healthFailures = 0;
         w.lastHealthyMillis = now;
         w.lastCheckMillis = now;
@@ -352,17 +362,44 @@ final class Supervisor {
         }
     }
 
-    private void unhealthy(WorkerHandle w, String why) {
-        w.healthFailures++;
-        w.lastCheckMillis = clock.getAsLong();
+    private void unhealthy(WorkerHandle w, HealthChecks.Result r) {
+        long now = clock.getAsLong();
+        w.lastCheckMillis = now;
         w.lastCheckOk = false;
-        w.lastError = why;
+        w.lastError = r.failure();
         w.meters.healthCheck(false);
+        ProcessProbe.Sample before = w.lastSample;
+        ProcessProbe.Sample sample = sample(w);
+        if (r.silent() && sample.stopped()) {
+            w.stopped = true;
+            w.healthFailures = Math.max(w.healthFailures + 1, MISSES_BEFORE_DOWN);
+            if (w.live) {
+                w.live = false;
+                LOG.warn("⚠️  {} is stopped (pid {}); killing it and moving its partitions to live workers",
+                        Console.red("worker " + w.url()), w.pid());
+            }
+            return;
+        }
+        if (r.silent() && sample.progressedSince(before) && now - w.lastHealthyMillis < config.failoverTimeout().toMillis()) {
+            if (w.healthFailures == 0) {
+                LOG.info("worker {} is slow to answer but busy (its CPU time grows): not a missed check", w.url());
+            }
+            return; // slow, not dead: moving its partitions would cost more than waiting
+        }
+        w.healthFailures++;
         if (w.live && w.healthFailures >= MISSES_BEFORE_DOWN) {
             w.live = false;
             LOG.warn("⚠️  {} missed {} health checks ({}); moving its partitions to live workers",
-                    Console.red("worker " + w.url()), w.healthFailures, why);
+                    Console.red("worker " + w.url()), w.healthFailures, r.failure());
         }
+    }
+
+    /** Reads a local worker's process state (remote workers and gaps between spawns have none). */
+    private ProcessProbe.Sample sample(WorkerHandle w) {
+        Process p = w.process;
+        ProcessProbe.Sample s = p == null ? ProcessProbe.Sample.UNKNOWN : probe.sample(p);
+        w.lastSample = s;
+        return s;
     }
 
     private void updateRouting() {

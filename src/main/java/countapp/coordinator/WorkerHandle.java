@@ -31,6 +31,10 @@ final class WorkerHandle {
 
     /** Health: misses in a row, and when it last answered. */
     int healthFailures;
+    /** Its process as last read (CPU time, stopped), to tell a slow worker from a stalled one. */
+    ProcessProbe.Sample lastSample = ProcessProbe.Sample.UNKNOWN;
+    /** The kernel showed its process stopped while it did not answer: it is killed before its partitions move. */
+    boolean stopped;
     volatile long lastHealthyMillis;
     /** The last health check, successful or not, and why it failed; for the status page. */
     volatile long lastCheckMillis;

@@ -42,6 +42,8 @@ final class WorkerProcesses {
             w.process = p;
             w.live = false;
             w.healthFailures = 0;
+            w.stopped = false;
+            w.lastSample = ProcessProbe.Sample.UNKNOWN;
             w.spawnedAtMillis = clock.getAsLong();
             w.meters.spawned();
             LOG.info("🔮 spawned worker {} (pid {}), log {}", Console.bold(w.url()), p.pid(),
@@ -78,6 +80,19 @@ final class WorkerProcesses {
         if (silent > limit) {
             LOG.warn("💀 killing {} (pid {}): unresponsive for {} ms, so its partitions can move",
                     Console.red("worker " + w.url()), p.pid(), silent);
+            w.meters.killed();
+            p.destroyForcibly();
+        }
+    }
+
+    /**
+     * SIGKILLs a spawned worker found stopped, at once: its partitions move next, and a stopped process that
+     * is resumed later must not find them still open (the kill also frees their lock files).
+     */
+    void fence(WorkerHandle w) {
+        Process p = w.process;
+        if (p != null && p.isAlive()) {
+            LOG.warn("💀 killing {} (pid {}): stopped, so its partitions can move", Console.red("worker " + w.url()), p.pid());
             w.meters.killed();
             p.destroyForcibly();
         }

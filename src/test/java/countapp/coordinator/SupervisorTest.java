@@ -175,6 +175,50 @@ class SupervisorTest {
                 .until(() -> fakes.spawns.get() == spawns);
     }
 
+    /** Issue 20: under load, healthy workers that answered late were failed over. */
+    @Test
+    void issue20_silentWorkerWhoseCpuTimeGrows_staysLiveAndKeepsItsPartitions() throws Exception {
+        start(config(7001, 7002));
+        awaitSettled(7001, 7002);
+        Set<Integer> before = Set.copyOf(handle(7002).owned);
+        AtomicLong ticks = new AtomicLong();
+        fakes.kernel.put(7002, () -> new ProcessProbe.Sample(true, false, ticks.addAndGet(10)));
+        fakes.silent.add(7002);
+
+        // Four health time-outs (1 s each) without an answer: two would have been enough to fail it over.
+        Awaitility.await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(8))
+                .until(() -> handle(7002).live && handle(7002).owned.equals(before));
+        assertThat(supervisor.routing().partitionsOf(handle(7002))).isEqualTo(before);
+        assertThat(fakes.processes.get(7002).isAlive()).isTrue();
+    }
+
+    @Test
+    void silentWorkerShownStopped_killedAndItsPartitionsMove() throws Exception {
+        start(config(7001, 7002));
+        awaitSettled(7001, 7002);
+        FakeProcess stopped = fakes.processes.get(7002);
+        fakes.kernel.put(7002, () -> new ProcessProbe.Sample(true, true, 500));
+        fakes.silent.add(7002);
+
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !stopped.isAlive());
+        assertThat(stopped.exitValue()).isEqualTo(137);
+        fakes.silent.remove(7002);
+        fakes.kernel.remove(7002);
+        assertThat(fakes.everHeldByTwo).isFalse();
+    }
+
+    @Test
+    void silentWorkerWhoseCpuTimeStands_failedOverAfterTwoMisses() throws Exception {
+        start(config(7001, 7002));
+        awaitSettled(7001, 7002);
+        fakes.kernel.put(7002, () -> new ProcessProbe.Sample(true, false, 500));
+        fakes.silent.add(7002);
+
+        Awaitility.await().atMost(Duration.ofSeconds(8)).until(() -> !handle(7002).live);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(
+                () -> supervisor.routing().partitionsOf(handle(7001)).size() == 8);
+    }
+
     @Test
     void move_illegalTransition_throws() {
         WorkerHandle w = new WorkerHandle(new WorkerEndpoint("http://localhost:1", "localhost", 1, true));
@@ -188,6 +232,10 @@ class SupervisorTest {
     static final class FakeWorkers implements WorkerApi, Launcher {
         final Set<Integer> lingerOnKill = ConcurrentHashMap.newKeySet();
         final Set<Integer> failSpawns = ConcurrentHashMap.newKeySet();
+        /** Workers whose health checks get no answer at all (a stopped or very slow process). */
+        final Set<Integer> silent = ConcurrentHashMap.newKeySet();
+        /** What the kernel shows of each worker's process; unknown where not set. */
+        final Map<Integer, java.util.function.Supplier<ProcessProbe.Sample>> kernel = new ConcurrentHashMap<>();
         final AtomicLong spawns = new AtomicLong();
         final Map<Integer, FakeProcess> processes = new ConcurrentHashMap<>();
         final Map<Integer, Set<Integer>> owned = new ConcurrentHashMap<>();
@@ -227,9 +275,19 @@ class SupervisorTest {
         }
 
         @Override
+        public ProcessProbe probe() {
+            return p -> processes.entrySet().stream().filter(e -> e.getValue() == p).findFirst()
+                    .map(e -> kernel.getOrDefault(e.getKey(), () -> ProcessProbe.Sample.UNKNOWN).get())
+                    .orElse(ProcessProbe.Sample.UNKNOWN);
+        }
+
+        @Override
         public Future<Reply> health(WorkerHandle w, long timeoutMs) {
             if (!up(w)) {
                 return Future.failedFuture("Connection refused (test)");
+            }
+            if (silent.contains(w.endpoint.port())) {
+                return io.vertx.core.Promise.<Reply>promise().future(); // never answers
             }
             return Future.succeededFuture(reply(owned.get(w.endpoint.port())));
         }
