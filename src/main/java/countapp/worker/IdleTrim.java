@@ -4,7 +4,7 @@ import java.util.function.LongSupplier;
 
 /**
  * Decides when a worker has gone idle after serving requests, so it can hand memory back once per idle
- * spell: flushed memtables, a shrunken heap, and the freed native memory returned to the OS.
+ * spell: a collected, shrunken heap.
  *
  * <p>Why ticks, not a clock: {@link #tick} is called at a fixed period; the worker is idle when the count of
  * finished requests did not move for {@link #QUIET_TICKS} ticks in a row. Tests drive it tick by tick.

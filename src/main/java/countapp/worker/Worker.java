@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * A worker process: an HTTP server over the partitions the coordinator assigns to it.
  *
  * <p>Stopping ({@code /kill}, SIGTERM, or the coordinator's death) is graceful: new requests get 503,
- * every partition finishes its queued work, syncs its WAL and closes, and only then does the process exit.
+ * every partition finishes its queued work, syncs its log and closes, and only then does the process exit.
  */
 public final class Worker {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
@@ -140,21 +140,13 @@ public final class Worker {
     }
 
     /**
-     * Runs once the worker went idle after traffic: flushes the memtables, then a full GC (the spawned JVM's
-     * heap-free ratios make it shrink the heap) and returns freed native memory to the OS, so an idle
-     * worker's footprint falls back near its start-up size instead of keeping its peak.
+     * Runs once the worker went idle after traffic: a full GC, which the spawned JVM's heap-free ratios make
+     * shrink the heap and hand the freed memory to the OS, so an idle worker's footprint falls back toward
+     * what its data needs instead of keeping its peak.
      */
     private void releaseMemory() {
-        try {
-            store.releaseMemory().get(60, TimeUnit.SECONDS);
-            System.gc(); // explicit on purpose: nothing else would collect (and shrink) an idle heap
-            NativeHeap.trim();
-            LOG.debug("idle: memtables flushed, heap collected, native heap trimmed");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            LOG.warn("idle memory release failed: {}", e.toString());
-        }
+        System.gc(); // explicit on purpose: nothing else would collect (and shrink) an idle heap
+        LOG.debug("idle: heap collected");
     }
 
     Config config() {
