@@ -295,6 +295,7 @@ members=$(for t in $(seq 0 99); do redis-cli -p "$mem_redis" scard "mem-$t"; don
 record redis_bytes_per_member 0 "$(python3 -c "print(($after - $before) / $members)")"
 start_cluster "$work/mem" db/
 ca="http://127.0.0.1:$coord_port"
+for p in $worker_pids; do jcmd "$p" GC.run > /dev/null; done
 heap_before=$(worker_metric_sum countapp_jvm_memory_used_bytes 'area="heap"')
 env BATCH=1000 PREFIX=mem SENT_FILE="$work/mem.sent" wrk -t1 -c1 -d60s -s bench/wrk/countapp-post.lua "$ca" \
     > /dev/null 2>&1 &
@@ -307,7 +308,8 @@ while :; do
   sleep 0.5
 done
 kill "$wrk_pid" 2>/dev/null || true; wait "$wrk_pid" 2>/dev/null || true
-sleep 12   # the idle workers collect their heaps
+# A full collection in each worker, so the heap holds what the data needs and no garbage.
+for p in $worker_pids; do jcmd "$p" GC.run > /dev/null; done
 pairs=$(worker_metric_sum countapp_store_pairs)
 index=$(worker_metric_sum countapp_store_index_bytes)
 heap_after=$(worker_metric_sum countapp_jvm_memory_used_bytes 'area="heap"')
