@@ -13,7 +13,7 @@ import java.util.concurrent.TimeoutException;
  * Shared helpers of the store tests: building stores and batches, waiting for futures.
  */
 public final class StoreFixtures {
-    /** Partition count the stores of the tests are created with (it only paces the WAL syncer). */
+    /** Partition count the stores of the tests are created with (it only paces the log syncer). */
     static final int PARTITIONS = 16;
     static final Duration OPEN_TIMEOUT = Duration.ofSeconds(5);
 
