@@ -1,6 +1,6 @@
 # `make` builds and runs the coordinator in the foreground (it spawns the workers of config.yaml).
 # `make tests` runs every test: unit, property and process-level integration tests.
-# `make bench` measures throughput, latency, memory and disk next to same-run Redis and RocksDB references
+# `make bench` measures throughput, latency, memory and disk next to a same-run Redis reference (behind webdis)
 # (see BENCHMARKS.md); `make jmh` runs the JMH micro-benchmarks of the hot paths (JMH_ARGS to filter), and
 # the storage shoot-out (StoreShootout, hours at full size) only when JMH_ARGS names it;
 # `make shootout-check` checks the shoot-out's candidates for exactness (CANDIDATES="lmdb ..." to choose).

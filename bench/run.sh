@@ -295,20 +295,22 @@ members=$(for t in $(seq 0 99); do redis-cli -p "$mem_redis" scard "mem-$t"; don
 record redis_bytes_per_member 0 "$(python3 -c "print(($after - $before) / $members)")"
 start_cluster "$work/mem" db/
 ca="http://127.0.0.1:$coord_port"
+for p in $worker_pids; do jcmd "$p" GC.run > /dev/null; done
 heap_before=$(worker_metric_sum countapp_jvm_memory_used_bytes 'area="heap"')
 env BATCH=1000 PREFIX=mem SENT_FILE="$work/mem.sent" wrk -t1 -c1 -d60s -s bench/wrk/countapp-post.lua "$ca" \
     > /dev/null 2>&1 &
 wrk_pid=$!
 # 1 M distinct pairs: wrk's one connection sends 1000-item batches until the counts say 1 M.
 while :; do
-  pairs=$(worker_metric_sum countapp_store_estimated_keys)
+  pairs=$(worker_metric_sum countapp_store_pairs)
   [ "$pairs" -ge 1000000 ] && break
   kill -0 "$wrk_pid" 2>/dev/null || break
   sleep 0.5
 done
 kill "$wrk_pid" 2>/dev/null || true; wait "$wrk_pid" 2>/dev/null || true
-sleep 12   # the idle workers collect their heaps
-pairs=$(worker_metric_sum countapp_store_estimated_keys)
+# A full collection in each worker, so the heap holds what the data needs and no garbage.
+for p in $worker_pids; do jcmd "$p" GC.run > /dev/null; done
+pairs=$(worker_metric_sum countapp_store_pairs)
 index=$(worker_metric_sum countapp_store_index_bytes)
 heap_after=$(worker_metric_sum countapp_jvm_memory_used_bytes 'area="heap"')
 record ca_index_bytes_per_pair 0 "$(python3 -c "print($index / $pairs)")"
@@ -339,7 +341,7 @@ if [ "${SKIP_GROWTH:-0}" != 1 ]; then
   wrk_run growth_unique_1m 1 countapp "$ca" countapp-post.lua 100
   wrk_run growth_dup_1m 1 countapp "$ca" countapp-post.lua 100 DUPLICATES=0.9
   bench_java growth_load 1 --duration 3600 --warmup 0 --batch 1000 --tenants 100 --items "$GROWTH_ITEMS" --connections 8
-  record growth_stored 0 "$(worker_metric_sum countapp_store_estimated_keys)"
+  record growth_stored 0 "$(worker_metric_sum countapp_store_pairs)"
   wrk_run growth_unique_big 1 countapp "$ca" countapp-post.lua 100
   wrk_run growth_dup_big 1 countapp "$ca" countapp-post.lua 100 DUPLICATES=0.9
   stop_cluster
@@ -383,7 +385,7 @@ if [ "${SKIP_WINDOWS:-0}" != 1 ]; then
     extra=""; [ "$mode" = on ] && extra=$windows_config
     start_cluster "$work/windows-mem-$mode" db/ "" "$extra"
     bench_java "windows_load_$mode" 1 --duration 900 --warmup 0 --batch 1000 --tenants 100 --items 1000000 --connections 8
-    record "win_${mode}_pairs" 0 "$(worker_metric_sum countapp_store_estimated_keys)"
+    record "win_${mode}_pairs" 0 "$(worker_metric_sum countapp_store_pairs)"
     record "win_${mode}_index_bytes" 0 "$(worker_metric_sum countapp_store_index_bytes)"
     stop_cluster
     record "win_${mode}_disk_bytes" 0 "$(du -sb "$work/windows-mem-$mode/db" | cut -f1)"

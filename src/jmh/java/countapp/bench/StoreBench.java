@@ -3,8 +3,8 @@ package countapp.bench;
 import countapp.model.ItemBatch;
 import countapp.placement.Murmur3;
 import countapp.store.Partition;
-import countapp.store.RocksStore;
-import countapp.store.StoreOptions;
+import countapp.store.StoreListener;
+import countapp.store.log.LogStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,9 +27,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The store's add path and count reads on one RocksDB partition ({@code worker_persist: 1}, so the WAL is
- * written before each add completes and fsynced once a second). One caller waits for each add, so this
- * is the per-call cost including the hop to the partition's writer thread and back. The {@code add*}
+ * The store's add path and count reads on one partition of the log store ({@code worker_persist: 1}, so the
+ * log is written before each add completes and fsynced once a second). One caller waits for each add, so
+ * this is the per-call cost including the hop to the partition's writer thread and back. The {@code add*}
  * scores are items per second (fresh items, all new); {@code count} is reads per second.
  */
 @State(Scope.Benchmark)
@@ -42,7 +42,7 @@ public class StoreBench {
     private static final int TENANTS = 100;
 
     private Path dir;
-    private RocksStore store;
+    private LogStore store;
     private Partition partition;
     private long next;
     private String[] tenantNames;
@@ -50,7 +50,7 @@ public class StoreBench {
     @Setup(Level.Trial)
     public void open() throws IOException {
         dir = Files.createTempDirectory("countapp-jmh-");
-        store = new RocksStore(dir, 1, StoreOptions.defaults(Duration.ofSeconds(1)));
+        store = new LogStore(dir, 1, 0x0123456789abcdefL, 0x0fedcba987654321L, Duration.ofSeconds(1), StoreListener.NONE);
         partition = store.open(0, Duration.ofSeconds(10));
         tenantNames = new String[TENANTS];
         for (int t = 0; t < TENANTS; t++) {

@@ -3,12 +3,12 @@ package countapp.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code countapp [coordinator|worker|post|count|status|dump|export|erase] …}: one executable for every role and task. */
+/** {@code countapp [coordinator|worker|post|count|status|dump|export|erase|migrate] …}: one executable for every role and task. */
 @Command(name = "countapp", mixinStandardHelpOptions = true, version = "CountApp 0.1.0",
         description = "Distributed, durable, exact multi-tenant unique-item counter.%n"
                 + "Without a sub-command, runs the coordinator.",
         subcommands = {CoordinatorCommand.class, WorkerCommand.class, PostCommand.class, CountCommand.class,
-            StatusCommand.class, DumpCommand.class, ExportCommand.class, EraseCommand.class,
+            StatusCommand.class, DumpCommand.class, ExportCommand.class, EraseCommand.class, MigrateCommand.class,
             countapp.bench.BenchCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -38,7 +38,7 @@ final class WorkerLauncher implements Launcher {
      * A worker's heap ceiling in MiB. With the embedded store the index of stored pairs lives on the heap
      * (11 to 21 bytes a pair), so the local workers share half of the machine's memory, leaving the rest to
      * the page cache and the coordinator; the store refuses writes before this fills (see the README). With
-     * Redis a worker holds only requests in flight. An idle worker hands unused heap back either way.
+     * Redis a worker holds only requests in flight.
      */
     static long heapCeilingMb(long physicalBytes, int localWorkers, boolean embedded) {
         if (!embedded || physicalBytes <= 0) {
@@ -66,7 +66,7 @@ final class WorkerLauncher implements Launcher {
         List<String> command = new ArrayList<>(List.of(java.toString(),
                 "-XX:+UseSerialGC", "-Xms16m", "-Xmx" + heapCeilingMb(physicalMemoryBytes(), localWorkers(config),
                         config.redis() == null) + "m", "-XX:+ExitOnOutOfMemoryError",
-                // An idle worker hands memory back: its idle GC (see Worker) shrinks the heap to these ratios.
+                // A heap that follows the data: each full collection shrinks it back to these ratios.
                 "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30"));
         // Extra JVM options for workers (a larger -Xmx for a large index, a profiler agent): after the
         // defaults, so they win.

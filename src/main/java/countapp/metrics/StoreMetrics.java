@@ -13,17 +13,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A worker's store: {@code countapp_store_write_seconds} (each group-commit write, including its fsync when
- * {@code worker_persist} is 0), {@code countapp_store_wal_sync_seconds} (each WAL fsync),
+ * {@code worker_persist} is 0), {@code countapp_store_log_sync_seconds} (each fsync of a partition's log),
  * {@code countapp_store_partitions_open}, opens and closes, and per open partition
- * {@code countapp_store_estimated_keys{partition}} and {@code countapp_store_sst_bytes{partition}}.
+ * {@code countapp_store_pairs{partition}}, {@code countapp_store_log_bytes{partition}} (its bytes on disk),
+ * {@code countapp_store_index_bytes{partition}} and {@code countapp_store_write_blocked{partition}}.
  *
- * <p>The size gauges read values the partition's writer thread cached from RocksDB properties, never the
- * database itself, and are removed when the partition closes: a scrape can never touch a closed database.
+ * <p>The gauges are removed when the partition closes: a scrape never reads a closed partition.
  */
 public final class StoreMetrics implements StoreListener {
     private final MeterRegistry registry;
     private final Timer writes;
-    private final Timer walSyncs;
+    private final Timer logSyncs;
     private final Counter opens;
     private final Counter closes;
     private final Counter lateItems;
@@ -35,7 +35,7 @@ public final class StoreMetrics implements StoreListener {
         this.registry = registry;
         writes = Timer.builder("countapp.store.write").description("group-commit writes to a partition")
                 .serviceLevelObjectives(HttpMetrics.BUCKETS).register(registry);
-        walSyncs = Timer.builder("countapp.store.wal.sync").description("fsyncs of a partition's write-ahead log")
+        logSyncs = Timer.builder("countapp.store.log.sync").description("fsyncs of a partition's log")
                 .serviceLevelObjectives(HttpMetrics.BUCKETS).register(registry);
         opens = Counter.builder("countapp.store.partition.opens").description("partitions opened").register(registry);
         closes = Counter.builder("countapp.store.partition.closes").description("partitions closed").register(registry);
@@ -56,8 +56,8 @@ public final class StoreMetrics implements StoreListener {
     }
 
     @Override
-    public void walSynced(long nanos) {
-        walSyncs.record(nanos, TimeUnit.NANOSECONDS);
+    public void logSynced(long nanos) {
+        logSyncs.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -69,11 +69,11 @@ public final class StoreMetrics implements StoreListener {
         }
         String tag = Integer.toString(partition);
         List<Gauge> gauges = List.of(
-                Gauge.builder("countapp.store.estimated.keys", stats, PartitionStats::estimatedKeys)
-                        .description("RocksDB's estimate of the keys in the partition (items plus one per tenant)")
+                Gauge.builder("countapp.store.pairs", stats, PartitionStats::pairs)
+                        .description("pairs stored in the partition")
                         .tag("partition", tag).strongReference(true).register(registry),
-                Gauge.builder("countapp.store.sst", stats, PartitionStats::sstBytes).baseUnit("bytes")
-                        .description("size of the partition's files on disk")
+                Gauge.builder("countapp.store.log", stats, PartitionStats::diskBytes).baseUnit("bytes")
+                        .description("bytes of the partition's files on disk")
                         .tag("partition", tag).strongReference(true).register(registry),
                 Gauge.builder("countapp.store.index", stats, PartitionStats::indexBytes).baseUnit("bytes")
                         .description("memory of the partition's index of stored pairs")

@@ -6,7 +6,7 @@ import java.util.Locale;
 public enum WorkerState {
     /** Answers health checks: requests are routed to it. */
     LIVE,
-    /** Spawned and not yet answering: the JVM and RocksDB are starting. */
+    /** Spawned and not yet answering: the JVM is starting and the partitions opening. */
     STARTING,
     /** Not answering (dead, stalled, or between respawns): its partitions are served by others. */
     DOWN,

@@ -14,20 +14,55 @@ import java.util.Properties;
 
 /**
  * The database folder's metadata, fixed when the database is created: the partition count (the
- * tenant-to-partition map depends on it), the storage format, and for the log format the secret key of the
- * hash that decides whether a pair is new. Kept in {@code countapp.meta} beside the partition folders.
+ * tenant-to-partition map depends on it) and the secret key of the hash that decides whether a pair is new.
+ * Kept in {@code countapp.meta} beside the partition folders, with the storage format ({@code format=2}, the
+ * log store).
  *
- * @param format 2 for the log store; 1 for a database created by an earlier version (RocksDB)
+ * <p>A folder in format 1 (RocksDB, written by development builds before 0.1.0) is refused with the command
+ * that converts it, {@code countapp migrate <folder>}: no runtime code reads that format any more.
+ *
  * @param partitions the partition count
- * @param hashKey the 16-byte SipHash key (format 2), or null
+ * @param hashKey the 16-byte SipHash key
  */
-public record DatabaseMeta(int format, int partitions, byte[] hashKey) {
+public record DatabaseMeta(int partitions, byte[] hashKey) {
     public static final String FILE = "countapp.meta";
-    public static final int ROCKSDB_FORMAT = 1;
+    /** The format of folders written by development builds before 0.1.0: converted by {@code countapp migrate}. */
+    public static final int FORMAT_1 = 1;
     static final int LOG_FORMAT = 2;
 
-    /** Reads the metadata of an existing database. */
+    /** Reads the metadata of an existing database; refuses a format-1 folder, naming the command that converts it. */
     public static DatabaseMeta load(Path root) {
+        Path file = root.resolve(FILE);
+        Properties p = read(root);
+        int format = formatOf(p, file);
+        if (format == FORMAT_1) {
+            throw new StoreException(root + " holds a database in format 1 (RocksDB, written before 0.1.0), which "
+                    + "this version no longer runs: convert it once with `countapp migrate " + root + "` (it keeps "
+                    + "the original beside it), then start again");
+        }
+        int partitions = partitionsOf(p, file);
+        try {
+            byte[] key = HexFormat.of().parseHex(p.getProperty("hash_key", "").trim());
+            if (key.length != 16) {
+                throw new StoreException(file + " has no valid hash_key");
+            }
+            return new DatabaseMeta(partitions, key);
+        } catch (IllegalArgumentException e) {
+            throw new StoreException("corrupt " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The storage format of the database at {@code root}: {@link #FORMAT_1} or 2 (the log store). */
+    public static int format(Path root) {
+        return formatOf(read(root), root.resolve(FILE));
+    }
+
+    /** The partition count of the database at {@code root}, whatever its format. */
+    public static int partitions(Path root) {
+        return partitionsOf(read(root), root.resolve(FILE));
+    }
+
+    private static Properties read(Path root) {
         Path file = root.resolve(FILE);
         if (!Files.exists(file)) {
             throw new StoreException("no CountApp database at " + root + " (missing " + FILE + ")");
@@ -38,25 +73,31 @@ public record DatabaseMeta(int format, int partitions, byte[] hashKey) {
         } catch (IOException e) {
             throw new StoreException("cannot read " + file + ": " + e.getMessage(), e);
         }
+        return p;
+    }
+
+    private static int formatOf(Properties p, Path file) {
+        int format = intOf(p, "format", file);
+        if (format != FORMAT_1 && format != LOG_FORMAT) {
+            throw new StoreException(file + " has format " + format + "; this version reads format " + LOG_FORMAT
+                    + " (and converts format " + FORMAT_1 + " with `countapp migrate`)");
+        }
+        return format;
+    }
+
+    private static int partitionsOf(Properties p, Path file) {
+        int partitions = intOf(p, "partitions", file);
+        if (partitions < 1) {
+            throw new StoreException(file + " has an invalid partition count");
+        }
+        return partitions;
+    }
+
+    private static int intOf(Properties p, String key, Path file) {
         try {
-            int format = Integer.parseInt(p.getProperty("format", "").trim());
-            int partitions = Integer.parseInt(p.getProperty("partitions", "").trim());
-            if (format != ROCKSDB_FORMAT && format != LOG_FORMAT) {
-                throw new StoreException(file + " has format " + format + "; this version reads formats 1 and 2");
-            }
-            if (partitions < 1) {
-                throw new StoreException(file + " has an invalid partition count");
-            }
-            byte[] key = null;
-            if (format == LOG_FORMAT) {
-                key = HexFormat.of().parseHex(p.getProperty("hash_key", "").trim());
-                if (key.length != 16) {
-                    throw new StoreException(file + " has no valid hash_key");
-                }
-            }
-            return new DatabaseMeta(format, partitions, key);
-        } catch (IllegalArgumentException e) {
-            throw new StoreException("corrupt " + file + ": " + e.getMessage(), e);
+            return Integer.parseInt(p.getProperty(key, "").trim());
+        } catch (NumberFormatException e) {
+            throw new StoreException("corrupt " + file + ": " + key + ": " + e.getMessage(), e);
         }
     }
 
@@ -67,7 +108,7 @@ public record DatabaseMeta(int format, int partitions, byte[] hashKey) {
         }
         byte[] key = new byte[16];
         new SecureRandom().nextBytes(key);
-        DatabaseMeta meta = new DatabaseMeta(LOG_FORMAT, partitions, key);
+        DatabaseMeta meta = new DatabaseMeta(partitions, key);
         try {
             Files.createDirectories(root);
             Path tmp = root.resolve(FILE + ".tmp");

@@ -1,6 +1,6 @@
 package countapp.store;
 
-/** The backend cannot do this (a format-1 RocksDB database and windows, say); answered 501 with the reason. */
+/** The backend cannot do this (a partition without windows asked for a window's count, say); answered 501 with the reason. */
 public final class NotSupportedException extends StoreException {
     private static final long serialVersionUID = 1L;
 

@@ -1,15 +1,14 @@
 package countapp.store;
 
 /**
- * Size figures of an open partition, as last read by its writer thread (refreshed every few seconds).
- * Reading them never touches the database, so it is safe from any thread, even after a close.
+ * Size figures of an open partition, for metrics. Safe to read from any thread, even after a close.
  */
 public interface PartitionStats {
-    /** Pairs stored (the log store: exact; RocksDB: its key estimate, items plus one per tenant). */
-    long estimatedKeys();
+    /** Pairs stored in the partition. */
+    long pairs();
 
-    /** Bytes of the partition's files on disk (RocksDB: its SST files; the log store: its log segments). */
-    long sstBytes();
+    /** Bytes of the partition's files on disk (its log segments), or -1 when they cannot be listed. */
+    long diskBytes();
 
     /** Bytes of memory the partition keeps per stored pair in total (the log store's index); 0 when none. */
     default long indexBytes() {

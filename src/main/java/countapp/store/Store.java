@@ -28,14 +28,6 @@ public interface Store extends AutoCloseable {
     /** Changes how long an acknowledged write may stay only in the OS page cache (0 = fsync every write). */
     void setPersistInterval(Duration interval);
 
-    /**
-     * Hands memory back while the process is idle: the embedded store flushes every memtable to disk (the
-     * data stays durable either way). Completes when done; a no-op for backends that hold no such memory.
-     */
-    default java.util.concurrent.CompletableFuture<Void> releaseMemory() {
-        return java.util.concurrent.CompletableFuture.completedFuture(null);
-    }
-
     /** Open partitions that refuse writes now (a full disk), with why; empty for backends without such a state. */
     default java.util.Map<Integer, String> blockedPartitions() {
         return java.util.Map.of();

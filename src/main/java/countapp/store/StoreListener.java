@@ -13,8 +13,8 @@ public interface StoreListener {
     /** {@code items} arrived older than every kept window: they counted all-time only. */
     default void lateItems(long items) {}
 
-    /** A WAL fsync took {@code nanos}. */
-    default void walSynced(long nanos) {}
+    /** An fsync of a partition's log took {@code nanos}. */
+    default void logSynced(long nanos) {}
 
     /** A partition opened; {@code stats} stays readable from any thread until {@link #closed}. */
     default void opened(int partition, PartitionStats stats) {}

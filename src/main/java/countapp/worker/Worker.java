@@ -26,7 +26,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,15 +34,13 @@ import org.slf4j.LoggerFactory;
  * A worker process: an HTTP server over the partitions the coordinator assigns to it.
  *
  * <p>Stopping ({@code /kill}, SIGTERM, or the coordinator's death) is graceful: new requests get 503,
- * every partition finishes its queued work, syncs its WAL and closes, and only then does the process exit.
+ * every partition finishes its queued work, syncs its log and closes, and only then does the process exit.
  */
 public final class Worker {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
     /** Short: see PartitionTable on why an open must not wait long for a partition's lock. */
     private static final Duration OPEN_TIMEOUT = Duration.ofMillis(200);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
-    /** Idle detection period: memory is released after {@link IdleTrim#QUIET_TICKS} quiet periods. */
-    private static final long IDLE_TICK_SECONDS = 5;
 
     private final WorkerOptions options;
     private final long startedNanos = System.nanoTime();
@@ -53,7 +50,6 @@ public final class Worker {
     private final Vertx vertx;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicLong finished = new AtomicLong();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     /** The config in force; replaced whole by a successful reload on the housekeeping thread. */
     private volatile Config config;
@@ -126,8 +122,6 @@ public final class Worker {
         if (options.parentPid() > 0) {
             housekeeping.scheduleWithFixedDelay(this::checkParent, 1, 1, TimeUnit.SECONDS);
         }
-        IdleTrim idle = new IdleTrim(finished::get, this::releaseMemory);
-        housekeeping.scheduleWithFixedDelay(idle::tick, IDLE_TICK_SECONDS, IDLE_TICK_SECONDS, TimeUnit.SECONDS);
         long reloadMs = config.configCheck().toMillis();
         housekeeping.scheduleWithFixedDelay(this::reloadConfig, reloadMs, reloadMs, TimeUnit.MILLISECONDS);
         LOG.info("worker up on {}:{} (pid {}, database {}, {} partitions{})", options.bind(), options.port(),
@@ -137,24 +131,6 @@ public final class Worker {
 
     int port() {
         return options.port();
-    }
-
-    /**
-     * Runs once the worker went idle after traffic: flushes the memtables, then a full GC (the spawned JVM's
-     * heap-free ratios make it shrink the heap) and returns freed native memory to the OS, so an idle
-     * worker's footprint falls back near its start-up size instead of keeping its peak.
-     */
-    private void releaseMemory() {
-        try {
-            store.releaseMemory().get(60, TimeUnit.SECONDS);
-            System.gc(); // explicit on purpose: nothing else would collect (and shrink) an idle heap
-            NativeHeap.trim();
-            LOG.debug("idle: memtables flushed, heap collected, native heap trimmed");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            LOG.warn("idle memory release failed: {}", e.toString());
-        }
     }
 
     Config config() {
@@ -184,7 +160,6 @@ public final class Worker {
 
     void requestFinished() {
         inFlight.decrementAndGet();
-        finished.incrementAndGet();
     }
 
     /** Stops gracefully; idempotent. Completes when every partition is persisted and closed. */

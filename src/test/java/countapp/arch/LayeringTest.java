@@ -1,5 +1,6 @@
 package countapp.arch;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -37,18 +38,28 @@ class LayeringTest {
                 .layer("Ops").definedBy("countapp.ops..")
                 .layer("Worker").definedBy("countapp.worker..")
                 .layer("Coordinator").definedBy("countapp.coordinator..")
+                .layer("Migrate").definedBy("countapp.migrate..")
                 .layer("Entry").definedBy("countapp.cli..", "countapp.bench..")
 
                 .whereLayer("Entry").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Coordinator").mayOnlyBeAccessedByLayers("Entry")
+                .whereLayer("Migrate").mayOnlyBeAccessedByLayers("Entry")
                 .whereLayer("Worker").mayOnlyBeAccessedByLayers("Entry")
                 .whereLayer("Ops").mayOnlyBeAccessedByLayers("Coordinator", "Worker", "Entry")
                 .whereLayer("Http").mayOnlyBeAccessedByLayers("Coordinator", "Worker")
                 .whereLayer("Metrics").mayOnlyBeAccessedByLayers("Coordinator", "Worker")
                 .whereLayer("Protocol").mayOnlyBeAccessedByLayers("Coordinator", "Worker")
-                .whereLayer("Store").mayOnlyBeAccessedByLayers("Metrics", "Http", "Coordinator", "Worker")
+                .whereLayer("Store").mayOnlyBeAccessedByLayers("Metrics", "Http", "Coordinator", "Worker", "Migrate")
                 .whereLayer("Config").mayOnlyBeAccessedByLayers("Store", "Http", "Ops", "Coordinator", "Worker",
                         "Entry")
+                .check(classes);
+    }
+
+    /** RocksDB is not in the product's runtime: only the converter of format-1 folders reads it. */
+    @Test
+    void rocksDb_usedByTheConverterOnly() {
+        noClasses().that().resideOutsideOfPackage("countapp.migrate..")
+                .should().dependOnClassesThat().resideInAPackage("org.rocksdb..")
                 .check(classes);
     }
 

@@ -46,6 +46,17 @@ class MetricsIT {
         return scrapes;
     }
 
+    /** The bytes of a partition's log segments, as read from the folder. */
+    private static long segmentBytes(Path logDir) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(logDir)) {
+            long total = 0;
+            for (Path f : (Iterable<Path>) files.filter(f -> f.getFileName().toString().endsWith(".log"))::iterator) {
+                total += java.nio.file.Files.size(f);
+            }
+            return total;
+        }
+    }
+
     private static double sum(List<Scrape> scrapes, String name, String... labels) {
         return scrapes.stream().mapToDouble(s -> s.sum(name, labels)).sum();
     }
@@ -126,7 +137,7 @@ class MetricsIT {
     }
 
     @Test
-    void metrics_worker_storeSizesPerOwnedPartitionAndWalSyncLatency() throws Exception {
+    void metrics_worker_storeSizesPerOwnedPartitionAndLogSyncLatency() throws Exception {
         cluster.post(items("sizes", IntStream.range(0, 400).mapToObj(i -> "s" + i).collect(Collectors.toList())));
         int port = cluster.workerPorts.get(0);
         Set<Integer> owned = partitionsOf(port);
@@ -134,17 +145,23 @@ class MetricsIT {
         // Sizes are refreshed by each partition's writer every few seconds.
         Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             List<Scrape> all = workerScrapes();
-            assertThat(sum(all, "countapp_store_estimated_keys")).isGreaterThanOrEqualTo(400);
+            assertThat(sum(all, "countapp_store_pairs")).isGreaterThanOrEqualTo(400);
         });
         Scrape s = Scrape.of(port);
-        Set<Integer> gauged = s.all("countapp_store_estimated_keys").stream()
+        Set<Integer> gauged = s.all("countapp_store_pairs").stream()
                 .map(x -> Integer.parseInt(x.labels().get("partition"))).collect(Collectors.toCollection(TreeSet::new));
         assertThat(gauged).isEqualTo(owned);
-        assertThat(s.all("countapp_store_sst_bytes")).hasSize(owned.size());
+        assertThat(s.all("countapp_store_log_bytes")).hasSize(owned.size());
+        for (Scrape.Sample bytes : s.all("countapp_store_log_bytes")) {
+            Path log = dir.resolve("db").resolve(bytes.labels().get("partition")).resolve("log");
+            assertThat(bytes.value()).as("partition %s: its log's bytes on disk", bytes.labels().get("partition"))
+                    .isEqualTo((double) segmentBytes(log));
+        }
+        assertThat(sum(List.of(s), "countapp_store_log_bytes")).as("the posted pairs are on disk").isPositive();
         assertThat(s.sum("countapp_store_partitions_open")).isEqualTo(owned.size());
-        assertThat(s.sum("countapp_store_wal_sync_seconds_count")).as("worker_persist: 1 syncs every second").isPositive();
-        assertThat(s.sum("countapp_store_wal_sync_seconds_bucket", "le", "+Inf"))
-                .isEqualTo(s.sum("countapp_store_wal_sync_seconds_count"));
+        assertThat(s.sum("countapp_store_log_sync_seconds_count")).as("worker_persist: 1 syncs every second").isPositive();
+        assertThat(s.sum("countapp_store_log_sync_seconds_bucket", "le", "+Inf"))
+                .isEqualTo(s.sum("countapp_store_log_sync_seconds_count"));
         assertThat(s.sum("countapp_jvm_threads_live_threads")).isPositive();
     }
 

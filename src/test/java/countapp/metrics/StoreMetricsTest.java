@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class StoreMetricsTest {
-    private record Stats(long estimatedKeys, long sstBytes) implements PartitionStats {}
+    private record Stats(long pairs, long diskBytes) implements PartitionStats {}
 
     @Test
     void opened_partition_sizeGaugesReadItsCachedFigures() {
@@ -16,8 +16,8 @@ class StoreMetricsTest {
 
             store.opened(7, new Stats(1234, 56789));
 
-            assertThat(metrics.scrape()).contains("countapp_store_estimated_keys{partition=\"7\"} 1234.0",
-                    "countapp_store_sst_bytes{partition=\"7\"} 56789.0", "countapp_store_partitions_open 1.0",
+            assertThat(metrics.scrape()).contains("countapp_store_pairs{partition=\"7\"} 1234.0",
+                    "countapp_store_log_bytes{partition=\"7\"} 56789.0", "countapp_store_partitions_open 1.0",
                     "countapp_store_partition_opens_total 1.0");
         }
     }
@@ -47,21 +47,21 @@ class StoreMetricsTest {
 
             store.closed(3, old);
 
-            assertThat(metrics.scrape()).contains("countapp_store_estimated_keys{partition=\"3\"} 99.0");
+            assertThat(metrics.scrape()).contains("countapp_store_pairs{partition=\"3\"} 99.0");
         }
     }
 
     @Test
-    void writtenAndWalSynced_recordedAsHistograms() {
+    void writtenAndLogSynced_recordedAsHistograms() {
         try (Metrics metrics = Metrics.create()) {
             StoreMetrics store = new StoreMetrics(metrics.registry());
 
             store.written(TimeUnit.MICROSECONDS.toNanos(300));
-            store.walSynced(TimeUnit.MILLISECONDS.toNanos(4));
-            store.walSynced(TimeUnit.MILLISECONDS.toNanos(20));
+            store.logSynced(TimeUnit.MILLISECONDS.toNanos(4));
+            store.logSynced(TimeUnit.MILLISECONDS.toNanos(20));
 
             assertThat(metrics.scrape()).contains("countapp_store_write_seconds_count 1",
-                    "countapp_store_wal_sync_seconds_count 2", "countapp_store_wal_sync_seconds_bucket{le=\"0.005\"} 1");
+                    "countapp_store_log_sync_seconds_count 2", "countapp_store_log_sync_seconds_bucket{le=\"0.005\"} 1");
         }
     }
 }

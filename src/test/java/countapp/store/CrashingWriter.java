@@ -7,9 +7,9 @@ import java.time.Duration;
 /**
  * Child process of {@link StoreContractTest}'s crash test: opens partition 0 of a store, adds the items
  * ("t", "0") .. ("t", n-1) one acknowledged add at a time, reports {@code ACKED <n>} and then waits to be
- * killed. It never closes the store, so nothing but the write-ahead log can keep the items.
+ * killed. It never closes the store, so nothing but the log can keep the items.
  *
- * <p>Arguments: engine ({@code rocks} or {@code log}), store folder, n, worker_persist in milliseconds.
+ * <p>Arguments: engine ({@code log}, the embedded store's), store folder, n, worker_persist in milliseconds.
  */
 public final class CrashingWriter {
     private CrashingWriter() {}
@@ -18,7 +18,7 @@ public final class CrashingWriter {
         Path root = Path.of(args[1]);
         int n = Integer.parseInt(args[2]);
         Duration persist = Duration.ofMillis(Long.parseLong(args[3]));
-        Store store = "rocks".equals(args[0]) ? StoreFixtures.newStore(root, persist) : StoreFixtures.newLogStore(root, persist);
+        Store store = StoreFixtures.newLogStore(root, persist);
         Partition partition = store.open(0, StoreFixtures.OPEN_TIMEOUT);
         long added = 0;
         for (int i = 0; i < n; i++) {

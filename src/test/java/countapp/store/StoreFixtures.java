@@ -3,32 +3,21 @@ package countapp.store;
 import countapp.model.ItemBatch;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.rocksdb.Options;
-import org.rocksdb.RocksDB;
-import org.rocksdb.RocksDBException;
-import org.rocksdb.RocksIterator;
 
 /**
- * Shared helpers of the store tests (both backends): building stores and batches, waiting for futures,
- * reading raw keys.
+ * Shared helpers of the store tests: building stores and batches, waiting for futures.
  */
 public final class StoreFixtures {
-    /** Partition count the stores of the tests are created with (it only paces the WAL syncer). */
+    /** Partition count the stores of the tests are created with (it only paces the log syncer). */
     static final int PARTITIONS = 16;
     static final Duration OPEN_TIMEOUT = Duration.ofSeconds(5);
 
     private StoreFixtures() {}
-
-    static RocksStore newStore(Path root, Duration persistInterval) {
-        return new RocksStore(root, PARTITIONS, StoreOptions.defaults(persistInterval));
-    }
 
     /** A log store with a fixed hash key, so every test run (and a crashed child's reopening) agrees. */
     static countapp.store.log.LogStore newLogStore(Path root, Duration persistInterval) {
@@ -89,30 +78,5 @@ public final class StoreFixtures {
         } catch (TimeoutException e) {
             throw new AssertionError("future did not complete within 30 s", e);
         }
-    }
-
-    /** What a closed partition folder holds: item keys and stored counts, per tenant. */
-    record RawContents(Map<String, Long> itemKeysPerTenant, Map<String, Long> storedCounts) {}
-
-    /** Reads a partition folder directly with RocksDB (read-only); the store must have released it. */
-    static RawContents readRaw(Path partitionDir) throws RocksDBException {
-        Map<String, Long> items = new HashMap<>();
-        Map<String, Long> counts = new HashMap<>();
-        try (Options options = new Options();
-                RocksDB db = RocksDB.openReadOnly(options, partitionDir.toString());
-                RocksIterator it = db.newIterator()) {
-            for (it.seekToFirst(); it.isValid(); it.next()) {
-                byte[] key = it.key();
-                if (key[0] == KeyCodec.ITEM) {
-                    items.merge(KeyCodec.tenantOf(key), 1L, Long::sum);
-                } else if (key[0] == KeyCodec.COUNT) {
-                    counts.put(KeyCodec.tenantOf(key), KeyCodec.decodeCount(it.value()));
-                } else {
-                    throw new AssertionError("unexpected key kind " + key[0]);
-                }
-            }
-            it.status();
-        }
-        return new RawContents(items, counts);
     }
 }

@@ -1,6 +1,5 @@
 package countapp.bench.shootout;
 
-import countapp.store.RocksStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,15 +51,15 @@ import org.rocksdb.WriteOptions;
  */
 final class RocksHashed implements Candidate, ShootoutHooks {
     /**
-     * An option set. {@link #PROJECT} is what {@code countapp.store.RocksStore} uses today: whole-key bloom
+     * An option set. {@link #PROJECT} is what the retired RocksDB engine (format 1) used: whole-key bloom
      * filters (10 bits per key) cached with the index blocks, 16 KB blocks, 16 MB write buffers within a
      * 32 MB memtable budget charged to the same 32 MB block cache, a whole-key bloom in each memtable, LZ4
      * then ZSTD at the bottom level. {@link #VARIANTS} change one thing each.
      *
      * @param memtablesInCache whether the memtable budget is charged to the block cache (so memtables and
-     *     cached blocks share {@code cacheBytes}), as in RocksStore
+     *     cached blocks share {@code cacheBytes}), as in the retired engine
      * @param indexAndFiltersInCache whether index and filter blocks live in the block cache (bounded, but
-     *     evicted by data blocks and memtable charges), as in RocksStore, or with the table readers
+     *     evicted by data blocks and memtable charges), as in the retired engine, or with the table readers
      */
     record Tuning(String suffix, long writeBufferBytes, long memtableBudgetBytes, long cacheBytes, boolean memtablesInCache,
             int blockSizeBytes, boolean noCompressionL0L1, boolean blockHashIndex, boolean pointLookup, boolean partitioned,
@@ -146,13 +145,7 @@ final class RocksHashed implements Candidate, ShootoutHooks {
     static final Tuning BEST = Tuning.PROJECT.named("best").withSmallHashedBlocks().withIndexAndFiltersOutsideCache();
 
     static {
-        // RocksStore loads the JNI library from one shared copy per content hash; RocksDB.loadLibrary() would
-        // extract a 15 MB copy per process and leave it behind whenever a process dies without exiting.
-        try {
-            Class.forName(RocksStore.class.getName(), true, RocksHashed.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new ExceptionInInitializerError(e);
-        }
+        RocksDB.loadLibrary();
     }
 
     private static final byte[] COUNTS = "counts".getBytes(StandardCharsets.UTF_8);
@@ -176,11 +169,11 @@ final class RocksHashed implements Candidate, ShootoutHooks {
     RocksHashed(Path dir, Tuning tuning) throws IOException, RocksDBException {
         this.dir = dir;
         this.batch = HashedBatch.open(dir);
-        // Shards of at least 16 MB, as RocksStore (a flushed memtable's filter block must fit in one).
+        // Shards of at least 16 MB, as the retired engine (a flushed memtable's filter block must fit in one).
         // With partitions, half the cache is a high-priority pool for index and filter blocks (RocksDB's advice).
         Cache cache = new LRUCache(tuning.cacheBytes(), shardBits(tuning.cacheBytes()), false, tuning.partitioned() ? 0.5 : 0);
         DBOptions dbOptions = new DBOptions()
-                .setStatistics(statistics) // every option set has it, the project's too (RocksStore has none)
+                .setStatistics(statistics) // every option set has it, the project's too (the retired engine had none)
                 .setCreateIfMissing(true)
                 .setCreateMissingColumnFamilies(true)
                 .setMaxOpenFiles(256)
@@ -220,7 +213,7 @@ final class RocksHashed implements Candidate, ShootoutHooks {
         syncer.scheduleWithFixedDelay(this::syncWal, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** log2 of the shard count that keeps shards at 16 MB or more (at most 16 shards), as RocksStore. */
+    /** log2 of the shard count that keeps shards at 16 MB or more (at most 16 shards), as the retired engine. */
     private static int shardBits(long cacheBytes) {
         int bits = 0;
         while (bits < 4 && (cacheBytes >> (bits + 1)) >= (16L << 20)) {

@@ -421,12 +421,12 @@ final class LogPartition implements Partition, PartitionStats {
     }
 
     @Override
-    public long estimatedKeys() {
+    public long pairs() {
         return index.size();
     }
 
     @Override
-    public long sstBytes() {
+    public long diskBytes() {
         try {
             return log.diskBytes();
         } catch (IOException e) {
@@ -445,7 +445,7 @@ final class LogPartition implements Partition, PartitionStats {
             if (windows != null) {
                 windows.sync();
             }
-            store.listener().walSynced(System.nanoTime() - start);
+            store.listener().logSynced(System.nanoTime() - start);
         } catch (IOException e) {
             LOG.error("partition {}: log sync failed: {}", id, e.toString());
         }

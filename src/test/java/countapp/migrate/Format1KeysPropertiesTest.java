@@ -1,4 +1,4 @@
-package countapp.store;
+package countapp.migrate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +10,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-class KeyCodecPropertiesTest {
+class Format1KeysPropertiesTest {
 
     /** Any well-formed Unicode text, including control characters, the separators a naive layout would use, and long strings. */
     @Provide
@@ -26,19 +26,19 @@ class KeyCodecPropertiesTest {
 
     @Property(tries = 500)
     void itemKey_anyPair_roundTrips(@ForAll("text") String tenant, @ForAll("text") String id) {
-        byte[] key = KeyCodec.itemKey(tenant.getBytes(StandardCharsets.UTF_8), id);
+        byte[] key = Format1Keys.itemKey(tenant.getBytes(StandardCharsets.UTF_8), id);
 
-        assertThat(KeyCodec.tenantOf(key)).isEqualTo(tenant);
-        assertThat(KeyCodec.idOf(key)).isEqualTo(id);
-        byte[] prefix = KeyCodec.itemPrefix(tenant.getBytes(StandardCharsets.UTF_8));
+        assertThat(Format1Keys.tenantOf(key)).isEqualTo(tenant);
+        assertThat(Format1Keys.idOf(key)).isEqualTo(id);
+        byte[] prefix = Format1Keys.itemPrefix(tenant.getBytes(StandardCharsets.UTF_8));
         assertThat(Arrays.copyOf(key, prefix.length)).isEqualTo(prefix);
     }
 
     @Property(tries = 500)
     void itemKey_differentPairs_differentKeys(@ForAll("text") String t1, @ForAll("text") String i1,
             @ForAll("text") String t2, @ForAll("text") String i2) {
-        byte[] k1 = KeyCodec.itemKey(t1.getBytes(StandardCharsets.UTF_8), i1);
-        byte[] k2 = KeyCodec.itemKey(t2.getBytes(StandardCharsets.UTF_8), i2);
+        byte[] k1 = Format1Keys.itemKey(t1.getBytes(StandardCharsets.UTF_8), i1);
+        byte[] k2 = Format1Keys.itemKey(t2.getBytes(StandardCharsets.UTF_8), i2);
 
         assertThat(Arrays.equals(k1, k2)).isEqualTo(t1.equals(t2) && i1.equals(i2));
     }
@@ -52,8 +52,8 @@ class KeyCodecPropertiesTest {
         if (Character.isLowSurrogate(text.charAt(cut))) {
             return;
         }
-        byte[] whole = KeyCodec.itemKey(text.substring(0, cut).getBytes(StandardCharsets.UTF_8), text.substring(cut));
-        byte[] shifted = KeyCodec.itemKey(text.substring(0, cut - 1).getBytes(StandardCharsets.UTF_8),
+        byte[] whole = Format1Keys.itemKey(text.substring(0, cut).getBytes(StandardCharsets.UTF_8), text.substring(cut));
+        byte[] shifted = Format1Keys.itemKey(text.substring(0, cut - 1).getBytes(StandardCharsets.UTF_8),
                 text.substring(cut - 1));
 
         assertThat(whole).isNotEqualTo(shifted);
@@ -61,6 +61,6 @@ class KeyCodecPropertiesTest {
 
     @Property(tries = 300)
     void encodeCount_anyLong_roundTrips(@ForAll long value) {
-        assertThat(KeyCodec.decodeCount(KeyCodec.encodeCount(value))).isEqualTo(value);
+        assertThat(Format1Keys.decodeCount(Format1Keys.encodeCount(value))).isEqualTo(value);
     }
 }

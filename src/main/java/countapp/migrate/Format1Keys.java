@@ -1,49 +1,53 @@
-package countapp.store;
+package countapp.migrate;
 
+import countapp.codec.ByteSink;
+import countapp.store.StoreException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * RocksDB key layout. Keys are {@code kind, varint(len(tenant)), tenant, [id]}: the length prefix makes
- * every (tenant, id) pair a distinct key whatever bytes the strings hold (no separator ambiguity), and
- * keeps a tenant's items contiguous for prefix scans.
+ * The key layout of format 1 (one RocksDB per partition): {@code kind, varint(len(tenant)), tenant, [id]}.
+ * An item key ({@link #ITEM}) holds a pair and an empty value; a count key ({@link #COUNT}) holds the
+ * tenant's count as 8 bytes, big-endian. The length prefix makes every (tenant, id) pair a distinct key
+ * whatever bytes the strings hold, and keeps a tenant's items contiguous. The converter only reads keys; the
+ * encoders write the test fixtures of format-1 folders, so the layout is stated once.
  */
-public final class KeyCodec {
+final class Format1Keys {
     static final byte COUNT = 1;
     static final byte ITEM = 2;
 
-    private KeyCodec() {}
+    private Format1Keys() {}
 
-    public static byte[] itemKey(byte[] tenant, String id) {
+    static byte[] itemKey(byte[] tenant, String id) {
         byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
-        byte[] key = new byte[1 + varintLength(tenant.length) + tenant.length + idBytes.length];
+        byte[] key = new byte[1 + ByteSink.varintLength(tenant.length) + tenant.length + idBytes.length];
         int pos = header(key, ITEM, tenant);
         System.arraycopy(idBytes, 0, key, pos, idBytes.length);
         return key;
     }
 
-    public static byte[] countKey(byte[] tenant) {
+    static byte[] countKey(byte[] tenant) {
         return prefixKey(COUNT, tenant);
     }
 
     /** The prefix shared by every item key of {@code tenant}. */
-    public static byte[] itemPrefix(byte[] tenant) {
+    static byte[] itemPrefix(byte[] tenant) {
         return prefixKey(ITEM, tenant);
     }
 
     /** The id stored in an item key produced by {@link #itemKey}. */
-    public static String idOf(byte[] itemKey) {
+    static String idOf(byte[] itemKey) {
         int[] lenAndPos = readVarint(itemKey, 1);
         int start = lenAndPos[1] + lenAndPos[0];
         return new String(itemKey, start, itemKey.length - start, StandardCharsets.UTF_8);
     }
 
     /** The tenant stored in a count or item key. */
-    public static String tenantOf(byte[] key) {
+    static String tenantOf(byte[] key) {
         int[] lenAndPos = readVarint(key, 1);
         return new String(key, lenAndPos[1], lenAndPos[0], StandardCharsets.UTF_8);
     }
 
-    public static byte[] encodeCount(long count) {
+    static byte[] encodeCount(long count) {
         byte[] b = new byte[8];
         for (int i = 7; i >= 0; i--) {
             b[i] = (byte) count;
@@ -52,7 +56,7 @@ public final class KeyCodec {
         return b;
     }
 
-    public static long decodeCount(byte[] b) {
+    static long decodeCount(byte[] b) {
         if (b == null) {
             return 0;
         }
@@ -67,7 +71,7 @@ public final class KeyCodec {
     }
 
     private static byte[] prefixKey(byte kind, byte[] tenant) {
-        byte[] key = new byte[1 + varintLength(tenant.length) + tenant.length];
+        byte[] key = new byte[1 + ByteSink.varintLength(tenant.length) + tenant.length];
         header(key, kind, tenant);
         return key;
     }
@@ -83,15 +87,6 @@ public final class KeyCodec {
         key[pos++] = (byte) len;
         System.arraycopy(tenant, 0, key, pos, tenant.length);
         return pos + tenant.length;
-    }
-
-    private static int varintLength(int value) {
-        int n = 1;
-        while ((value & ~0x7f) != 0) {
-            n++;
-            value >>>= 7;
-        }
-        return n;
     }
 
     /** {length, position after the varint}. */
