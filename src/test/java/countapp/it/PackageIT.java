@@ -2,6 +2,7 @@ package countapp.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import countapp.testing.Prerequisite;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -16,22 +17,31 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The release tarball as an operator installs it: unpacked (here into a temporary root instead of /), its
+ * The release tarball and the Debian package as an operator installs them: unpacked (here into a temporary
+ * root instead of /, with tar and with dpkg-deb -x), its
  * config changed only where a test must (ports, and the data and log folders under that root), then the
  * systemd unit's ExecStart command line run as the unit would run it, items posted and counted, and the
  * process stopped the way systemd stops it (SIGTERM to the main process alone): every worker exits with
  * it, and a second start finds the data.
  */
 class PackageIT {
-    @Test
-    void releaseTarball_unitCommandLine_servesCountsAndStopsWithoutOrphans(@TempDir Path root) throws Exception {
-        Path tarball = releaseTarball();
-        Process tar = new ProcessBuilder("tar", "-xzf", tarball.toString(), "-C", root.toString()).inheritIO().start();
-        assertThat(tar.waitFor()).as("tar -xzf %s", tarball).isZero();
+    @ParameterizedTest
+    @ValueSource(strings = {"countapp-.*-release\\.tar\\.gz", "countapp_.*_all\\.deb"})
+    void package_unitCommandLine_servesCountsAndStopsWithoutOrphans(String name, @TempDir Path root) throws Exception {
+        Path pkg = built(name);
+        List<String> unpack = name.endsWith("deb")
+                ? List.of("dpkg-deb", "-x", pkg.toString(), root.toString())
+                : List.of("tar", "-xzf", pkg.toString(), "-C", root.toString());
+        if (name.endsWith("deb")) {
+            Prerequisite.require(Prerequisite.onPath("dpkg-deb"), "dpkg-deb is not installed");
+        }
+        Process unpacking = new ProcessBuilder(unpack).inheritIO().start();
+        assertThat(unpacking.waitFor()).as("%s", unpack).isZero();
         for (String path : List.of("opt/countapp/bin/countapp", "opt/countapp/lib/countapp.jar", "etc/countapp/config.yaml",
                 "etc/logrotate.d/countapp", "lib/systemd/system/countapp.service",
                 "lib/systemd/system/countapp-worker@.service", "opt/countapp/doc/operations.md", "var/lib/countapp",
@@ -69,11 +79,10 @@ class PackageIT {
         }
     }
 
-    private static Path releaseTarball() throws IOException {
+    private static Path built(String name) throws IOException {
         try (Stream<Path> files = Files.list(Path.of(Cluster.JAR).toAbsolutePath().getParent())) {
-            List<Path> found = files.filter(p -> p.getFileName().toString().matches("countapp-.*-release\\.tar\\.gz"))
-                    .collect(Collectors.toList());
-            assertThat(found).as("the release tarball beside %s (built in the package phase)", Cluster.JAR).hasSize(1);
+            List<Path> found = files.filter(p -> p.getFileName().toString().matches(name)).collect(Collectors.toList());
+            assertThat(found).as("the package %s beside %s (built in the package phase)", name, Cluster.JAR).hasSize(1);
             return found.get(0);
         }
     }
