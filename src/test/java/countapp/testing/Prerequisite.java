@@ -2,6 +2,9 @@ package countapp.testing;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -17,5 +20,19 @@ public final class Prerequisite {
             fail(what + ", and COUNTAPP_TESTS_REQUIRE_ALL=1 asks every test to run");
         }
         Assumptions.assumeTrue(present, what + ": test skipped");
+    }
+
+    /** Whether {@code program} is an executable file in a folder of the PATH. */
+    public static boolean onPath(String program) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
     }
 }
