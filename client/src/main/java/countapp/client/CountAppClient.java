@@ -64,7 +64,7 @@ public final class CountAppClient {
                 line -> new TenantCount(JsonFields.text(line, "tenant"), JsonFields.count(line, "count")));
     }
 
-    /** {@code GET /items/{tenant}/ids}: the tenant's ids in byte order, streamed; close the stream. */
+    /** {@code GET /items/{tenant}/ids}: the tenant's ids, streamed; close the stream. */
     public Stream<Item> ids(String tenant) {
         String path = "/items/" + segment("tenant", tenant) + "/ids";
         return JsonLines.stream("GET " + path, transport.open(path),

@@ -20,12 +20,10 @@ class ClientAuthIT {
     private static final String ACME_KEY = "acme-key-0123456789";
     private static final String OPS_KEY = "ops-key-0123456789";
 
-    @TempDir
-    Path dir;
     private LiveCluster cluster;
 
     @BeforeAll
-    void start() throws Exception {
+    void start(@TempDir Path dir) throws Exception {
         cluster = LiveCluster.start(dir, 1, "auth:\n  keys:\n"
                 + "    - key: " + ACME_KEY + "\n      tenants: [\"acme\"]\n"
                 + "    - key: " + OPS_KEY + "\n      ops: true\n");
