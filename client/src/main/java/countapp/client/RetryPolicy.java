@@ -8,7 +8,9 @@ import java.util.random.RandomGenerator;
  * retryable way ({@link CountAppException#isRetryable()}: no answer, or 502, 503, 504) and its total time stays
  * within {@code budget}; the wait before retry {@code n} is drawn uniformly from [cap/2, cap] with
  * {@code cap = min(maxBackoff, initialBackoff × 2^(n-1))}, and is at least the server's {@code Retry-After}. A wait
- * that would end past the budget is not waited: the last failure is thrown at once.
+ * that would end past the budget is not waited: the last failure is thrown at once. The first attempt gets the
+ * whole request time-out, later ones what is left of the budget when that is less, so a call ends within the budget
+ * or one request time-out, whichever is longer.
  */
 public final class RetryPolicy {
     private final Duration budget;

@@ -180,4 +180,33 @@ class RetryTest {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
         }
     }
+    @Test
+    void interruptedWhileWaitingToRetry_notRetriedAndInterruptKept() throws Exception {
+        try (StandIn server = new StandIn(Answer.of(503, "{\"error\":\"busy\"}"), Answer.of(200, ADDED))) {
+            Time interrupting = new Time() {
+                @Override
+                public long nanoTime() {
+                    return time.nanoTime();
+                }
+
+                @Override
+                public void sleep(Duration duration) throws InterruptedException {
+                    throw new InterruptedException("stop");
+                }
+            };
+            CountAppClient client = CountAppClient.builder().baseUrl(server.url()).time(interrupting).build();
+            try {
+                assertThatThrownBy(() -> client.add(List.of(Item.of("acme", "u-1")))).isInstanceOfSatisfying(
+                        CountAppException.class, e -> {
+                            assertThat(e.status()).isZero();
+                            assertThat(e.error()).isEqualTo("interrupted");
+                            assertThat(e.isRetryable()).isFalse();
+                        });
+                assertThat(Thread.currentThread().isInterrupted()).isTrue();
+                assertThat(server.received).hasSize(1);
+            } finally {
+                Thread.interrupted(); // clear it for the next test
+            }
+        }
+    }
 }
