@@ -16,6 +16,9 @@ final class Retrier {
         T run(Duration timeout);
     }
 
+    /** A retry with less of the budget left than this is not sent. */
+    private static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
+
     private final RetryPolicy policy;
     private final Duration requestTimeout;
     private final Time time;
@@ -33,10 +36,13 @@ final class Retrier {
     <T> T run(String what, Attempt<T> attempt) {
         long start = time.nanoTime();
         long budget = policy.budget().toNanos();
+        CountAppException failure = null;
         for (int n = 1; ; n++) {
             long left = budget - (time.nanoTime() - start);
-            Duration timeout = n == 1 || left >= requestTimeout.toNanos() ? requestTimeout : Duration.ofNanos(left);
-            CountAppException failure;
+            if (failure != null && left < MIN_TIMEOUT.toNanos()) { // the sleep overran what was left of the budget
+                throw failure.afterAttempts(n - 1, Duration.ofNanos(time.nanoTime() - start));
+            }
+            Duration timeout = failure == null || left >= requestTimeout.toNanos() ? requestTimeout : Duration.ofNanos(left);
             try {
                 return attempt.run(timeout);
             } catch (CountAppException e) {

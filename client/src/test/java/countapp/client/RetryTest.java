@@ -209,4 +209,29 @@ class RetryTest {
             }
         }
     }
+    @Test
+    void sleepOverrunsTheBudget_noFurtherAttemptAndLastFailureThrown() throws Exception {
+        try (StandIn server = new StandIn(Answer.of(503, "{\"error\":\"busy\"}"), Answer.of(200, ADDED))) {
+            Time oversleeping = new Time() {
+                @Override
+                public long nanoTime() {
+                    return time.nanoTime();
+                }
+
+                @Override
+                public void sleep(Duration duration) {
+                    time.sleep(duration.plusSeconds(1)); // a loaded machine wakes the thread late
+                }
+            };
+            CountAppClient client = CountAppClient.builder().baseUrl(server.url()).time(oversleeping)
+                    .random(FakeTime.pinned(true)).retry(RetryPolicy.of(Duration.ofSeconds(1), Duration.ofMillis(100),
+                            Duration.ofSeconds(1))).build();
+
+            assertThatThrownBy(() -> client.count("acme")).isInstanceOfSatisfying(CountAppException.class, e -> {
+                assertThat(e.status()).isEqualTo(503);
+                assertThat(e.error()).isEqualTo("busy");
+            });
+            assertThat(server.received).hasSize(1);
+        }
+    }
 }
