@@ -100,4 +100,17 @@ class RequestTest {
             });
         }
     }
+    @Test
+    void retryAfter_secondsDateOrGarbage_readAsAWaitOrIgnored() {
+        java.util.function.Function<String, java.util.Optional<java.time.Duration>> read = value -> Transport.retryAfter(
+                java.net.http.HttpHeaders.of(java.util.Map.of("Retry-After", List.of(value)), (k, v) -> true));
+        String inAMinute = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(60));
+
+        assertThat(read.apply("1")).contains(java.time.Duration.ofSeconds(1));
+        assertThat(read.apply(inAMinute).orElseThrow()).isBetween(java.time.Duration.ofSeconds(50),
+                java.time.Duration.ofSeconds(61));
+        assertThat(read.apply("Wed, 21 Oct 2015 07:28:00 GMT")).contains(java.time.Duration.ZERO); // past: no wait
+        assertThat(read.apply("soon")).isEmpty();
+    }
 }
