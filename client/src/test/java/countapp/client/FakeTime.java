@@ -36,4 +36,25 @@ final class FakeTime implements Time {
             }
         };
     }
+    /** A sleep that may throw, as {@link Time#sleep} may. */
+    @FunctionalInterface
+    interface Sleep {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    /** This clock with {@code sleep} in place of its own (which only moves the clock). */
+    Time sleepingAs(Sleep sleep) {
+        FakeTime clock = this;
+        return new Time() {
+            @Override
+            public long nanoTime() {
+                return clock.nanoTime();
+            }
+
+            @Override
+            public void sleep(Duration duration) throws InterruptedException {
+                sleep.sleep(duration);
+            }
+        };
+    }
 }

@@ -183,17 +183,9 @@ class RetryTest {
     @Test
     void interruptedWhileWaitingToRetry_notRetriedAndInterruptKept() throws Exception {
         try (StandIn server = new StandIn(Answer.of(503, "{\"error\":\"busy\"}"), Answer.of(200, ADDED))) {
-            Time interrupting = new Time() {
-                @Override
-                public long nanoTime() {
-                    return time.nanoTime();
-                }
-
-                @Override
-                public void sleep(Duration duration) throws InterruptedException {
-                    throw new InterruptedException("stop");
-                }
-            };
+            Time interrupting = time.sleepingAs(duration -> {
+                throw new InterruptedException("stop");
+            });
             CountAppClient client = CountAppClient.builder().baseUrl(server.url()).time(interrupting).build();
             try {
                 assertThatThrownBy(() -> client.add(List.of(Item.of("acme", "u-1")))).isInstanceOfSatisfying(
@@ -212,17 +204,7 @@ class RetryTest {
     @Test
     void sleepOverrunsTheBudget_noFurtherAttemptAndLastFailureThrown() throws Exception {
         try (StandIn server = new StandIn(Answer.of(503, "{\"error\":\"busy\"}"), Answer.of(200, ADDED))) {
-            Time oversleeping = new Time() {
-                @Override
-                public long nanoTime() {
-                    return time.nanoTime();
-                }
-
-                @Override
-                public void sleep(Duration duration) {
-                    time.sleep(duration.plusSeconds(1)); // a loaded machine wakes the thread late
-                }
-            };
+            Time oversleeping = time.sleepingAs(duration -> time.sleep(duration.plusSeconds(1))); // woken late
             CountAppClient client = CountAppClient.builder().baseUrl(server.url()).time(oversleeping)
                     .random(FakeTime.pinned(true)).retry(RetryPolicy.of(Duration.ofSeconds(1), Duration.ofMillis(100),
                             Duration.ofSeconds(1))).build();
