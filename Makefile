@@ -1,5 +1,5 @@
 # `make` builds and runs the coordinator in the foreground (it spawns the workers of config.yaml).
-# `make tests` runs every test: unit, property and process-level integration tests.
+# `make tests` runs every test: unit, property and process-level integration tests, then the client's (client/).
 # `make bench` measures throughput, latency, memory and disk next to a same-run Redis reference (behind webdis)
 # (see BENCHMARKS.md); `make jmh` runs the JMH micro-benchmarks of the hot paths (JMH_ARGS to filter), and
 # the storage shoot-out (StoreShootout, hours at full size) only when JMH_ARGS names it;
@@ -7,19 +7,28 @@
 MVN := ./mvnw -B
 JAR := target/countapp.jar
 SOURCES := $(shell find src/main -type f) pom.xml
+# The Java client (client/) is its own Maven project, so its class path never holds the server's dependencies.
+CLIENT := $(MVN) -f client/pom.xml
+CLIENT_JAR := client/target/countapp-client.jar
+CLIENT_SOURCES := $(shell find client/src/main -type f) client/pom.xml
 
 .PHONY: run build tests test clean bench jmh shootout-check
 
-run: $(JAR)
+run: $(JAR) $(CLIENT_JAR)
 	bin/countapp coordinator --config config.yaml
 
-build: $(JAR)
+build: $(JAR) $(CLIENT_JAR)
 
 $(JAR): $(SOURCES)
 	$(MVN) -q package -DskipTests
 
+$(CLIENT_JAR): $(CLIENT_SOURCES)
+	$(CLIENT) -q package -DskipTests
+
+# The client's integration tests run the server's jar, which the first command builds.
 tests:
 	$(MVN) -Pbench verify
+	$(CLIENT) verify
 
 test: tests
 
@@ -39,3 +48,4 @@ shootout-check:
 
 clean:
 	$(MVN) -q clean
+	$(CLIENT) -q clean
