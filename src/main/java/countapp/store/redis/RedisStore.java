@@ -65,6 +65,8 @@ public final class RedisStore implements Store {
     private final StatefulConnection<String, String> connection;
     private final StatefulRedisClusterConnection<String, String> clusterConnection; // cluster, else null
     private final RedisClusterAsyncCommands<String, String> commands;
+    /** Every partition's adds and erasures: each a group of commands in one round trip on {@link #connection}. */
+    private final RedisWrites writes;
     /**
      * Counts and id scans have their own connection: with {@code redis_wait_replicas}, a {@code WAIT} holds
      * up every later command of its connection until replicas confirm, and a read must not wait on that.
@@ -127,6 +129,8 @@ public final class RedisStore implements Store {
                 this.reads = r.async();
             }
             this.partitions = agreeOnPartitions(configuredPartitions);
+            this.writes = new RedisWrites(connection, commands, clusterConnection, clusterClient, config.waitReplicas(),
+                    waitTimeoutMs);
         } catch (RuntimeException e) {
             shutdownQuietly();
             throw e instanceof StoreException ? e
@@ -226,8 +230,7 @@ public final class RedisStore implements Store {
         if (partition < 0 || partition >= partitions) {
             throw new StoreException("partition " + partition + " does not exist (0.." + (partitions - 1) + ")");
         }
-        return new RedisPartition(partition, commands, reads, clusterConnection, clusterClient, config.waitReplicas(),
-                waitTimeoutMs, windows, clock, late -> {
+        return new RedisPartition(partition, writes, reads, windows, clock, late -> {
                     lateItems.add(late);
                     listener.lateItems(late);
                 });
