@@ -219,6 +219,10 @@ final class RedisPartition implements Partition {
         return result;
     }
 
+    boolean isClosed() {
+        return closed;
+    }
+
     @Override
     public CompletableFuture<Void> close() {
         closed = true;

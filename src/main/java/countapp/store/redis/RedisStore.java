@@ -79,6 +79,9 @@ public final class RedisStore implements Store {
     private final Clock clock;
     private final LongAdder lateItems = new LongAdder();
     private volatile StoreListener listener = StoreListener.NONE;
+    /** The partitions handed out by {@link #open}, closed with the store. */
+    private final java.util.concurrent.ConcurrentMap<Integer, RedisPartition> open =
+            new java.util.concurrent.ConcurrentHashMap<>();
     /** Registers tenants stored before the partitions' registries existed; null when not started. */
     private final @Nullable RegistryBackfill backfill;
 
@@ -230,10 +233,12 @@ public final class RedisStore implements Store {
         if (partition < 0 || partition >= partitions) {
             throw new StoreException("partition " + partition + " does not exist (0.." + (partitions - 1) + ")");
         }
-        return new RedisPartition(partition, writes, reads, windows, clock, late -> {
+        // An open partition is handed out again, as the embedded store does; a closed one is replaced.
+        return open.compute(partition, (p, current) -> current != null && !current.isClosed() ? current
+                : new RedisPartition(p, writes, reads, windows, clock, late -> {
                     lateItems.add(late);
                     listener.lateItems(late);
-                });
+                }));
     }
 
     /** Durability is Redis' own (its AOF fsync policy and replication), so there is nothing to change here. */
@@ -250,6 +255,9 @@ public final class RedisStore implements Store {
 
     @Override
     public void close() {
+        // First the partitions, which answer what they have in flight and then refuse with
+        // PartitionClosedException, as the embedded store's do, rather than fail on a closed connection.
+        Partition.closeAll(open.values());
         RegistryBackfill b = backfill;
         if (b != null) {
             b.stop(); // before the connections close, so it never reports them closed as a failure
