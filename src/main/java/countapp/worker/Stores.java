@@ -26,7 +26,7 @@ final class Stores {
     static Store open(Config config, StoreListener listener, WriteLoop loop) {
         if (config.redis() != null) {
             return RedisStore.connect(config.redis(), config.partitions(), config.windows(), java.time.Clock.systemUTC(),
-                    listener);
+                    listener, loop instanceof EventLoopWriter w ? w.nettyLoop() : null);
         }
         DatabaseMeta meta = DatabaseMeta.loadOrCreate(config.database(), config.partitions());
         if (meta.format() == DatabaseMeta.ROCKSDB_FORMAT) {

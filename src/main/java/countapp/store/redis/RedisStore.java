@@ -86,13 +86,17 @@ public final class RedisStore implements Store {
     private final @Nullable RegistryBackfill backfill;
 
     private RedisStore(RedisConfig config, int configuredPartitions, Retention windows, Clock clock,
-            boolean backfillRegistry) {
+            boolean backfillRegistry, io.netty.channel.@Nullable EventLoopGroup ioLoop) {
         this.config = config;
         this.windows = windows;
         this.clock = clock;
         this.commandTimeout = config.timeout();
         this.waitTimeoutMs = Math.max(1, config.timeout().toMillis() / 2);
-        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+        // A Cluster client keeps its own I/O threads: its topology refreshes and node connections wait on
+        // replies in places, which on the worker's only event loop would wait on that loop itself.
+        DefaultClientResources.Builder resourcesOf = DefaultClientResources.builder().computationThreadPoolSize(2);
+        this.resources = (ioLoop == null || config.cluster() ? resourcesOf.ioThreadPoolSize(2)
+                : resourcesOf.eventLoopGroupProvider(new SharedEventLoop(ioLoop))).build();
         SocketOptions socket = SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build();
         TimeoutOptions timeouts = TimeoutOptions.enabled(commandTimeout);
         try {
@@ -153,7 +157,7 @@ public final class RedisStore implements Store {
      * coordinator) uses.
      */
     public static RedisStore connect(RedisConfig config, int configuredPartitions) {
-        return new RedisStore(config, configuredPartitions, Retention.NONE, Clock.systemUTC(), false);
+        return new RedisStore(config, configuredPartitions, Retention.NONE, Clock.systemUTC(), false, null);
     }
 
     /**
@@ -169,7 +173,17 @@ public final class RedisStore implements Store {
     /** As above, reporting late items to {@code listener} (the worker's metrics). */
     public static RedisStore connect(RedisConfig config, int configuredPartitions, Retention windows, Clock clock,
             StoreListener listener) {
-        RedisStore store = new RedisStore(config, configuredPartitions, windows, clock, true);
+        return connect(config, configuredPartitions, windows, clock, listener, null);
+    }
+
+    /**
+     * As above, with a standalone Redis' connections on {@code ioLoop} (the worker's event loop, see
+     * {@link SharedEventLoop}) rather than on threads of their own; never blocks that loop itself, and leaves
+     * it running on close. A Cluster's connections keep their own threads.
+     */
+    public static RedisStore connect(RedisConfig config, int configuredPartitions, Retention windows, Clock clock,
+            StoreListener listener, io.netty.channel.@Nullable EventLoopGroup ioLoop) {
+        RedisStore store = new RedisStore(config, configuredPartitions, windows, clock, true, ioLoop);
         store.listener = listener;
         return store;
     }
