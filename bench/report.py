@@ -96,13 +96,23 @@ if runs["growth_unique_big"]:
 versus("Redis backend: single-item POSTs (req/s)", "rb_single", "rbwd_single", "webdis on the same Redis", 0.8)
 versus("Redis backend: 100 items of one tenant (items/s)", "rb_batch", "rbwd_batch", "webdis on the same Redis (req/s)", 0.8,
        unit_scale=100)
+
+
+def reported(label, num, den, den_label, unit_scale):
+    """A row that reports num against den, measured in the same repetitions, with no target."""
+    r, per = ratio(num, den)
+    rows.append((label, f"{k(med(num) * unit_scale)} ({each(num, lambda v: k(v * unit_scale))})",
+                 f"{den_label}: {k(med(den) * unit_scale)} ({each(den, lambda v: k(v * unit_scale))})",
+                 f"{r:.2f}× ({' / '.join(f'{x:.2f}' for x in per)})", "reported", ""))
+
+
 for key, label, unit_scale in (("single", "single-item POSTs (req/s)", 1), ("batch", "100 items of one tenant (items/s)", 100)):
+    if runs[f"rbbase_{key}"]:
+        reported(f"Redis backend against REDIS_BASELINE_JAR: {label}", f"rb_{key}", f"rbbase_{key}", "baseline", unit_scale)
+        versus(f"Redis backend, baseline: {label}", f"rbbase_{key}", f"rbwd_{key}", "webdis on the same Redis", 0.8,
+               unit_scale=unit_scale)
     if runs[f"win_on_{key}"]:
-        r, per = ratio(f"win_on_{key}", f"win_off_{key}")
-        rows.append((f"windows {{day: 35, month: 13}} on: {label}",
-                     f"{k(med(f'win_on_{key}') * unit_scale)} ({each(f'win_on_{key}', lambda v: k(v * unit_scale))})",
-                     f"windows off: {k(med(f'win_off_{key}') * unit_scale)}",
-                     f"{r:.2f}× ({' / '.join(f'{x:.2f}' for x in per)})", "reported", ""))
+        reported(f"windows {{day: 35, month: 13}} on: {label}", f"win_on_{key}", f"win_off_{key}", "windows off", unit_scale)
 if runs["win_on_pairs"]:
     pairs_on, pairs_off = med("win_on_pairs"), med("win_off_pairs")
     mem = (med("win_on_index_bytes") / pairs_on - med("win_off_index_bytes") / pairs_off) / 2

@@ -15,6 +15,7 @@
 #
 # Tunables (environment): REPEATS=3 DURATION=10 CONNECTIONS=32 WARMUP_ROUND=30 OPEN_WARMUP=20 DISK_ITEMS=10000000
 #   GROWTH_ITEMS=100000000 SKIP_DISK=1 SKIP_GROWTH=1 SKIP_REDIS_BACKEND=1 SKIP_WINDOWS=1 SKIP_MAIN=1 KEEP=1 (keep the temporary folder)
+#   REDIS_BASELINE_JAR=old/countapp.jar (the Redis backend of an earlier build, alternated with this one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -348,18 +349,32 @@ if [ "${SKIP_GROWTH:-0}" != 1 ]; then
 fi
 
 # ---------------------------------------------------------------- the Redis backend against webdis, same Redis
+# REDIS_BASELINE_JAR=<an earlier countapp.jar> adds a second cluster of that build on the same Redis, idle while
+# the others run, and alternates it with this build and webdis in every repetition (before/after in one run).
 if [ "${SKIP_REDIS_BACKEND:-0}" != 1 ]; then
+  base=""
+  if [ -n "${REDIS_BASELINE_JAR:-}" ]; then
+    export COUNTAPP_JAR=$REDIS_BASELINE_JAR
+    start_cluster "$work/redis-backend-baseline" "redis://127.0.0.1:$ref_redis"
+    unset COUNTAPP_JAR
+    base="http://127.0.0.1:$coord_port" base_coord_pid=$coord_pid base_worker_pids=$worker_pids
+  fi
   start_cluster "$work/redis-backend" "redis://127.0.0.1:$ref_redis"
   ca="http://127.0.0.1:$coord_port"
-  env BATCH=100 PREFIX=warm wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_ROUND}s" -s bench/wrk/countapp-post.lua "$ca" > /dev/null 2>&1
-  env BATCH=1 PREFIX=warm wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_ROUND}s" -s bench/wrk/countapp-post.lua "$ca" > /dev/null 2>&1
+  for url in "$ca" $base; do
+    env BATCH=100 PREFIX=warm wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_ROUND}s" -s bench/wrk/countapp-post.lua "$url" > /dev/null 2>&1
+    env BATCH=1 PREFIX=warm wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_ROUND}s" -s bench/wrk/countapp-post.lua "$url" > /dev/null 2>&1
+  done
   for ((rep = 1; rep <= REPEATS; rep++)); do
-    wrk_run rb_single "$rep" countapp "$ca" countapp-post.lua 1
-    wrk_run rbwd_single "$rep" webdis "$wd" webdis-sadd.lua 1
-    wrk_run rb_batch "$rep" countapp "$ca" countapp-post.lua 100
-    wrk_run rbwd_batch "$rep" webdis "$wd" webdis-sadd.lua 100
+    for batch in 1 100; do
+      name=$([ "$batch" = 1 ] && echo single || echo batch)
+      wrk_run "rb_$name" "$rep" countapp "$ca" countapp-post.lua "$batch"
+      [ -z "$base" ] || wrk_run "rbbase_$name" "$rep" countapp "$base" countapp-post.lua "$batch"
+      wrk_run "rbwd_$name" "$rep" webdis "$wd" webdis-sadd.lua "$batch"
+    done
   done
   stop_cluster
+  if [ -n "$base" ]; then coord_pid=$base_coord_pid worker_pids=$base_worker_pids; stop_cluster; fi
 fi
 
 # ---------------------------------------------------------------- windows: {day: 35, month: 13} against windows off

@@ -29,6 +29,11 @@ final class EventLoopWriter implements WriteLoop {
         }
     }
 
+    /** The Netty loop under the context, which the Redis backend's connections share (no thread hand-off). */
+    io.netty.channel.EventLoop nettyLoop() {
+        return ((io.vertx.core.internal.ContextInternal) context).nettyEventLoop();
+    }
+
     @Override
     public boolean inLoop() {
         return Thread.currentThread() == thread;

@@ -21,7 +21,7 @@ final class Stores {
     static Store open(Config config, StoreListener listener, WriteLoop loop) {
         if (config.redis() != null) {
             return RedisStore.connect(config.redis(), config.partitions(), config.windows(), java.time.Clock.systemUTC(),
-                    listener);
+                    listener, loop instanceof EventLoopWriter w ? w.nettyLoop() : null);
         }
         DatabaseMeta meta = DatabaseMeta.loadOrCreate(config.database(), config.partitions());
         return new LogStore(config.database(), meta.partitions(), meta.hashKey0(), meta.hashKey1(),

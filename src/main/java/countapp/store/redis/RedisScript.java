@@ -73,21 +73,28 @@ final class RedisScript {
         }
     }
 
+    /** The SHA-1 of the body, which {@code EVALSHA} names the script by. */
+    String digest() {
+        return digest;
+    }
+
+    /** Sends the body ({@code EVAL}), for a node that answered NOSCRIPT. */
+    CompletableFuture<Long> eval(RedisClusterAsyncCommands<String, String> on, String[] keys, String[] args) {
+        return on.<Long>eval(body, ScriptOutputType.INTEGER, keys, args).toCompletableFuture();
+    }
+
     /**
-     * Runs the script on {@code on}, returning its integer reply. When the node answers NOSCRIPT the body
-     * is sent and then {@code after} (a {@code WAIT}, for a durable write): the retry goes after whatever
-     * was pipelined behind the first attempt, so that {@code WAIT} would not cover it.
+     * Runs a script that writes nothing durable on {@code on}, returning its integer reply; by body when the
+     * node answers NOSCRIPT. (Durable writes go through {@link RedisWrites}, which also sends the WAIT.)
      */
-    CompletableFuture<Long> run(RedisClusterAsyncCommands<String, String> on, String[] keys, String[] args,
-            java.util.function.Supplier<CompletableFuture<Long>> after) {
+    CompletableFuture<Long> run(RedisClusterAsyncCommands<String, String> on, String[] keys, String[] args) {
         CompletableFuture<Long> bySha = on.<Long>evalsha(digest, ScriptOutputType.INTEGER, keys, args).toCompletableFuture();
         return bySha.exceptionallyCompose(e -> {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             if (!(cause instanceof RedisNoScriptException)) {
                 return CompletableFuture.failedFuture(cause);
             }
-            CompletableFuture<Long> byBody = on.<Long>eval(body, ScriptOutputType.INTEGER, keys, args).toCompletableFuture();
-            return byBody.thenCompose(r -> after.get().thenApply(ignored -> r));
+            return eval(on, keys, args);
         });
     }
 }

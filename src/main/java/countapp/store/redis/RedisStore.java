@@ -65,6 +65,8 @@ public final class RedisStore implements Store {
     private final StatefulConnection<String, String> connection;
     private final StatefulRedisClusterConnection<String, String> clusterConnection; // cluster, else null
     private final RedisClusterAsyncCommands<String, String> commands;
+    /** Every partition's adds and erasures: each a group of commands in one round trip on {@link #connection}. */
+    private final RedisWrites writes;
     /**
      * Counts and id scans have their own connection: with {@code redis_wait_replicas}, a {@code WAIT} holds
      * up every later command of its connection until replicas confirm, and a read must not wait on that.
@@ -77,17 +79,24 @@ public final class RedisStore implements Store {
     private final Clock clock;
     private final LongAdder lateItems = new LongAdder();
     private volatile StoreListener listener = StoreListener.NONE;
+    /** The partitions handed out by {@link #open}, closed with the store. */
+    private final java.util.concurrent.ConcurrentMap<Integer, RedisPartition> open =
+            new java.util.concurrent.ConcurrentHashMap<>();
     /** Registers tenants stored before the partitions' registries existed; null when not started. */
     private final @Nullable RegistryBackfill backfill;
 
     private RedisStore(RedisConfig config, int configuredPartitions, Retention windows, Clock clock,
-            boolean backfillRegistry) {
+            boolean backfillRegistry, io.netty.channel.@Nullable EventLoopGroup ioLoop) {
         this.config = config;
         this.windows = windows;
         this.clock = clock;
         this.commandTimeout = config.timeout();
         this.waitTimeoutMs = Math.max(1, config.timeout().toMillis() / 2);
-        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+        // A Cluster client keeps its own I/O threads: its topology refreshes and node connections wait on
+        // replies in places, which on the worker's only event loop would wait on that loop itself.
+        DefaultClientResources.Builder resourcesOf = DefaultClientResources.builder().computationThreadPoolSize(2);
+        this.resources = (ioLoop == null || config.cluster() ? resourcesOf.ioThreadPoolSize(2)
+                : resourcesOf.eventLoopGroupProvider(new SharedEventLoop(ioLoop))).build();
         SocketOptions socket = SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build();
         TimeoutOptions timeouts = TimeoutOptions.enabled(commandTimeout);
         try {
@@ -127,6 +136,8 @@ public final class RedisStore implements Store {
                 this.reads = r.async();
             }
             this.partitions = agreeOnPartitions(configuredPartitions);
+            this.writes = new RedisWrites(connection, commands, clusterConnection, clusterClient, config.waitReplicas(),
+                    waitTimeoutMs);
         } catch (RuntimeException e) {
             shutdownQuietly();
             throw e instanceof StoreException ? e
@@ -146,7 +157,7 @@ public final class RedisStore implements Store {
      * coordinator) uses.
      */
     public static RedisStore connect(RedisConfig config, int configuredPartitions) {
-        return new RedisStore(config, configuredPartitions, Retention.NONE, Clock.systemUTC(), false);
+        return new RedisStore(config, configuredPartitions, Retention.NONE, Clock.systemUTC(), false, null);
     }
 
     /**
@@ -162,7 +173,17 @@ public final class RedisStore implements Store {
     /** As above, reporting late items to {@code listener} (the worker's metrics). */
     public static RedisStore connect(RedisConfig config, int configuredPartitions, Retention windows, Clock clock,
             StoreListener listener) {
-        RedisStore store = new RedisStore(config, configuredPartitions, windows, clock, true);
+        return connect(config, configuredPartitions, windows, clock, listener, null);
+    }
+
+    /**
+     * As above, with a standalone Redis' connections on {@code ioLoop} (the worker's event loop, see
+     * {@link SharedEventLoop}) rather than on threads of their own; never blocks that loop itself, and leaves
+     * it running on close. A Cluster's connections keep their own threads.
+     */
+    public static RedisStore connect(RedisConfig config, int configuredPartitions, Retention windows, Clock clock,
+            StoreListener listener, io.netty.channel.@Nullable EventLoopGroup ioLoop) {
+        RedisStore store = new RedisStore(config, configuredPartitions, windows, clock, true, ioLoop);
         store.listener = listener;
         return store;
     }
@@ -226,11 +247,12 @@ public final class RedisStore implements Store {
         if (partition < 0 || partition >= partitions) {
             throw new StoreException("partition " + partition + " does not exist (0.." + (partitions - 1) + ")");
         }
-        return new RedisPartition(partition, commands, reads, clusterConnection, clusterClient, config.waitReplicas(),
-                waitTimeoutMs, windows, clock, late -> {
+        // An open partition is handed out again, as the embedded store does; a closed one is replaced.
+        return open.compute(partition, (p, current) -> current != null && !current.isClosed() ? current
+                : new RedisPartition(p, writes, reads, windows, clock, late -> {
                     lateItems.add(late);
                     listener.lateItems(late);
-                });
+                }));
     }
 
     /** Durability is Redis' own (its AOF fsync policy and replication), so there is nothing to change here. */
@@ -247,6 +269,9 @@ public final class RedisStore implements Store {
 
     @Override
     public void close() {
+        // First the partitions, which answer what they have in flight and then refuse with
+        // PartitionClosedException, as the embedded store's do, rather than fail on a closed connection.
+        Partition.closeAll(open.values());
         RegistryBackfill b = backfill;
         if (b != null) {
             b.stop(); // before the connections close, so it never reports them closed as a failure
