@@ -1,4 +1,5 @@
-# `make` builds and runs the coordinator in the foreground (it spawns the workers of config.yaml).
+# `make` builds and runs the coordinator in the foreground (it spawns the workers of config.yaml;
+# `make CONFIG=path/to/config.yaml` runs another config).
 # `make tests` runs every test: unit, property and process-level integration tests.
 # `make bench` measures throughput, latency, memory and disk next to same-run Redis and RocksDB references
 # (see BENCHMARKS.md); `make jmh` runs the JMH micro-benchmarks of the hot paths (JMH_ARGS to filter), and
@@ -7,11 +8,12 @@
 MVN := ./mvnw -B
 JAR := target/countapp.jar
 SOURCES := $(shell find src/main -type f) pom.xml
+CONFIG ?= config.yaml
 
 .PHONY: run build tests test clean bench jmh shootout-check
 
 run: $(JAR)
-	bin/countapp coordinator --config config.yaml
+	bin/countapp coordinator --config $(CONFIG)
 
 build: $(JAR)
 
