@@ -23,10 +23,12 @@ public final class Banner {
         sb.append("      listens    ").append(config.listen()).append(' ').append(reach(config)).append('\n');
         sb.append("      dashboard  ").append(Console.cyan(url + "/dashboard")).append('\n');
         sb.append("      status     ").append(url).append("/status   metrics  ").append(url).append("/metrics\n");
-        // The client's default URL is the default listen address; another one needs COUNTAPP_URL.
-        String env = url.equals(Listen.DEFAULT.localUrl()) ? "" : "COUNTAPP_URL=" + url + " ";
-        sb.append("      try        ").append(env).append("bin/countapp post acme:u-1 acme:u-2 && ").append(env)
-                .append("bin/countapp count acme\n");
+        // The client's default URL reaches the default listen address; another one needs COUNTAPP_URL.
+        sb.append("      try        ");
+        if (!url.equals(Listen.DEFAULT.localUrl())) {
+            sb.append("export COUNTAPP_URL=").append(url).append("\n                 ");
+        }
+        sb.append("bin/countapp post acme:u-1 acme:u-2 && bin/countapp count acme\n");
         return sb.toString();
     }
 

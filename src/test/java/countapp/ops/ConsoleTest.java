@@ -34,8 +34,8 @@ class ConsoleTest {
 
         assertThat(banner).contains("coordinator is up on http://127.0.0.1:7000",
                 "listens    0.0.0.0:7000 (reachable from the network, auth off: no key needed)",
-                "try        COUNTAPP_URL=http://127.0.0.1:7000 bin/countapp post acme:u-1 acme:u-2 && "
-                        + "COUNTAPP_URL=http://127.0.0.1:7000 bin/countapp count acme");
+                "try        export COUNTAPP_URL=http://127.0.0.1:7000\n"
+                        + "                 bin/countapp post acme:u-1 acme:u-2 && bin/countapp count acme");
     }
 
     private static Config config(Listen listen, Auth auth, boolean allowOpen) {
