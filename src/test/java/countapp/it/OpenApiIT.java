@@ -151,8 +151,11 @@ class OpenApiIT {
             JsonObject content = doc.getJsonObject("paths").getJsonObject(path).getJsonObject("get")
                     .getJsonObject("responses").getJsonObject("200").getJsonObject("content");
             assertThat(content.fieldNames()).as(path).containsExactly("application/x-ndjson");
-            assertThat(content.getJsonObject("application/x-ndjson").getJsonObject("schema").getString("$ref"))
-                    .as("%s: the schema of one line", path).startsWith("#/components/schemas/");
+            JsonObject schema = content.getJsonObject("application/x-ndjson").getJsonObject("schema");
+            assertThat(schema.getString("format")).as("%s: a stream a generated client reads to the end", path)
+                    .isEqualTo("binary");
+            assertThat(schema.getJsonObject("contentSchema").getString("$ref")).as("%s: the schema of one line", path)
+                    .startsWith("#/components/schemas/");
         }
     }
 
@@ -568,9 +571,11 @@ class OpenApiIT {
             if (type.equals("application/json")) {
                 problems.addAll(problems(new JsonArray("[" + r.body() + "]").getValue(0), schema, "$"));
             } else if (type.equals("application/x-ndjson")) {
+                // A byte stream to generators; contentSchema is the schema of every line.
+                JsonObject line = schema.getJsonObject("contentSchema", schema);
                 List<String> lines = r.body().lines().collect(Collectors.toList());
                 for (int i = 0; i < lines.size(); i++) {
-                    problems.addAll(problems(new JsonObject(lines.get(i)), schema, "line " + (i + 1)));
+                    problems.addAll(problems(new JsonObject(lines.get(i)), line, "line " + (i + 1)));
                 }
             } else {
                 problems.addAll(problems(r.body(), schema, "$"));
