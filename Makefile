@@ -1,4 +1,5 @@
-# `make` builds and runs the coordinator in the foreground (it spawns the workers of config.yaml).
+# `make` builds and runs the coordinator in the foreground (it spawns the workers of config.yaml;
+# `make CONFIG=path/to/config.yaml` runs another config).
 # `make tests` runs every test: unit, property and process-level integration tests, then the client's (client/).
 # `make bench` measures throughput, latency, memory and disk next to a same-run Redis reference (behind webdis)
 # (see BENCHMARKS.md); `make jmh` runs the JMH micro-benchmarks of the hot paths (JMH_ARGS to filter), and
@@ -11,11 +12,12 @@ SOURCES := $(shell find src/main -type f) pom.xml
 CLIENT := $(MVN) -f client/pom.xml
 CLIENT_JAR := client/target/countapp-client.jar
 CLIENT_SOURCES := $(shell find client/src/main -type f) client/pom.xml
+CONFIG ?= config.yaml
 
 .PHONY: run build tests test clean bench jmh shootout-check
 
 run: $(JAR) $(CLIENT_JAR)
-	bin/countapp coordinator --config config.yaml
+	bin/countapp coordinator --config $(CONFIG)
 
 build: $(JAR) $(CLIENT_JAR)
 

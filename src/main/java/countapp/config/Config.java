@@ -17,7 +17,9 @@ import java.util.List;
  * @param workerLogs folder of the per-worker log files
  * @param workerPersist how long an acknowledged item may sit only in the OS page cache (0 = fsync first)
  * @param configCheck how often the file is re-read
- * @param listen the coordinator's HTTP port (0 in a worker spawned by a coordinator, which checks it)
+ * @param listen where the coordinator's API listens (null in a worker spawned by a coordinator, which checks
+ *     it): loopback unless the file names another address
+ * @param allowOpen whether the API may listen on a non-loopback address with auth off ({@code allow_open})
  * @param healthCheck how often workers are health-checked
  * @param failoverTimeout how long the coordinator retries a request while its partitions' owner is down or
  *     moving, before answering 503
@@ -36,7 +38,8 @@ public record Config(
         Path workerLogs,
         Duration workerPersist,
         Duration configCheck,
-        int listen,
+        Listen listen,
+        boolean allowOpen,
         Duration healthCheck,
         Duration failoverTimeout,
         int partitions,
@@ -52,6 +55,11 @@ public record Config(
         if ((database == null) == (redis == null)) {
             throw new IllegalArgumentException("exactly one of database folder and redis must be set");
         }
+    }
+
+    /** Whether the API answers without a key: auth is off. */
+    public boolean apiOpen() {
+        return !auth.enabled();
     }
 
     /** The database for logs: the folder, or the Redis URL (without its password). */

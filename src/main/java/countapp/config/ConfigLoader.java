@@ -28,9 +28,8 @@ import java.util.TreeSet;
  * {@link ConfigException}, never another exception.
  */
 public final class ConfigLoader {
-    static final int FIRST_LOCAL_PORT = 5001;
     private static final Set<String> KEYS = Set.of("workers", "database", "worker_logs", "worker_persist",
-            "config_check", "listen", "health_check", "failover_timeout", "partitions", "worker_bind", "cluster_secret", "limits", "auth", "windows",
+            "config_check", "listen", "allow_open", "health_check", "failover_timeout", "partitions", "worker_bind", "cluster_secret", "limits", "auth", "windows",
             "redis_password", "redis_wait_replicas", "redis_timeout");
     static final Set<String> WINDOW_KEYS = Set.of("day", "month");
     private static final Set<String> LIMIT_KEYS = Set.of("max_body_bytes", "max_items", "max_value_bytes",
@@ -135,8 +134,12 @@ public final class ConfigLoader {
         KeyCheck.unknownKeys(doc.root(), KEYS, LIMIT_KEYS, problems);
         Map<String, Object> map = settings((Map<?, ?>) doc.data());
         Path base = source.getParent() == null ? Path.of("").toAbsolutePath() : source.getParent();
+        Listen listen = BindSection.listen(map.get("listen"), problems);
+        boolean allowOpen = BindSection.allowOpen(map.get("allow_open"), problems);
         boolean numberOfWorkers = Kind.wholeNumber(map.get("workers"));
-        List<WorkerEndpoint> workers = workers(map.get("workers"), problems);
+        // N local workers follow the coordinator's port as in force: a reload keeps their ports.
+        int firstLocalPort = (pins != null && pins.listen() != null ? pins.listen() : listen).port() + 1;
+        List<WorkerEndpoint> workers = workers(map.get("workers"), firstLocalPort, problems);
         Object databaseValue = map.getOrDefault("database", "db/");
         RedisConfig redis = null;
         Path database = null;
@@ -153,7 +156,6 @@ public final class ConfigLoader {
         Path logs = folder(map, "worker_logs", "logs/", "a folder path", base, problems);
         Duration persist = seconds(map, "worker_persist", 5, true, problems);
         Duration configCheck = seconds(map, "config_check", 5, false, problems);
-        int listen = integer(map, "listen", 5000, 1, 65535, problems);
         Duration health = seconds(map, "health_check", 1, false, problems);
         Duration failover = seconds(map, "failover_timeout", 30, false, problems);
         int partitions = integer(map, "partitions", 16, 1, 4096, problems);
@@ -165,18 +167,20 @@ public final class ConfigLoader {
 
         List<String> pending = List.of();
         if (pins != null) {
-            pending = pins.changedIn(database, redis, partitions, listen, windows);
+            pending = pins.changedIn(database, redis, partitions, listen, allowOpen, windows);
             database = pins.database();
             redis = pins.redisWith(redis);
             partitions = pins.partitions();
             listen = pins.listen();
+            allowOpen = pins.allowOpen();
             windows = pins.windows();
         }
         crossCheck(workers, numberOfWorkers, listen, database != null, secret, problems);
+        BindSection.check(listen, workerBind, auth.enabled(), allowOpen, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(invalid(source, problems));
         }
-        return new Loaded(new Config(workers, database, redis, logs, persist, configCheck, listen, health, failover, partitions,
+        return new Loaded(new Config(workers, database, redis, logs, persist, configCheck, listen, allowOpen, health, failover, partitions,
                 workerBind, secret, limits, auth, windows, source), pending);
     }
 
@@ -200,14 +204,14 @@ public final class ConfigLoader {
      * Checks between keys, with the values in force for the keys read only at start: a reload is checked
      * against the port the coordinator really listens on and the database it really uses.
      */
-    private static void crossCheck(List<WorkerEndpoint> workers, boolean numberOfWorkers, int listen, boolean embedded,
+    private static void crossCheck(List<WorkerEndpoint> workers, boolean numberOfWorkers, Listen listen, boolean embedded,
             ClusterSecret secret, List<String> problems) {
         Map<Integer, Integer> localPorts = new HashMap<>();
         boolean remote = false;
         for (int i = 0; i < workers.size(); i++) {
             WorkerEndpoint w = workers.get(i);
             String where = numberOfWorkers ? "workers" : "workers[" + i + "]";
-            if (w.local() && listen > 0 && w.port() == listen) {
+            if (w.local() && listen != null && w.port() == listen.port()) {
                 problems.add(where + ": a local worker on the coordinator's listen port");
             }
             Integer first = w.local() ? localPorts.putIfAbsent(w.port(), i) : null;
@@ -226,16 +230,18 @@ public final class ConfigLoader {
         }
     }
 
-    private static List<WorkerEndpoint> workers(Object value, List<String> problems) {
+    private static List<WorkerEndpoint> workers(Object value, int firstLocalPort, List<String> problems) {
         List<WorkerEndpoint> workers = new ArrayList<>();
         if (value == null) {
             problems.add("workers: missing; give a list of URLs (http://localhost:5001) or a number of local workers");
         } else if (Kind.wholeNumber(value)) {
             if (!(value instanceof Integer) || (Integer) value < 1 || (Integer) value > 1000) {
                 problems.add("workers: a number of local workers must be from 1 to 1000");
+            } else if (firstLocalPort + (Integer) value - 1 > 65535) {
+                problems.add("workers: N local workers take the ports after listen's, and these run past 65535");
             } else {
                 for (int i = 0; i < (Integer) value; i++) {
-                    workers.add(WorkerEndpoint.localPort(FIRST_LOCAL_PORT + i));
+                    workers.add(WorkerEndpoint.localPort(firstLocalPort + i));
                 }
             }
         } else if (value instanceof List) {

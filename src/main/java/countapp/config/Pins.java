@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The values of the keys a process reads only when it starts: {@code database}, {@code partitions} and
- * {@code listen}. A reload keeps them, and a coordinator hands its own to every worker it spawns, so a
+ * The values of the keys a process reads only when it starts: {@code database}, {@code partitions},
+ * {@code listen}, {@code allow_open} and {@code windows}. A reload keeps them, and a coordinator hands its own to every worker it spawns, so a
  * worker respawned after the file was edited opens the same data as the others, never the edited folder.
  *
  * <p>With Redis, what is fixed is where the data lives (the nodes, TLS); {@code redis_password},
@@ -19,11 +19,15 @@ import java.util.List;
  * @param database the embedded database folder in force, or null with Redis
  * @param redis the Redis settings in force, or null with the embedded database
  * @param partitions {@code partitions} in force
- * @param listen the coordinator's port in force, or 0 in a spawned worker, which has no say in it
+ * @param listen the coordinator's address and port in force, or null in a spawned worker, which has no say
+ *     in it
+ * @param allowOpen {@code allow_open} in force (false in a spawned worker)
+ * @param windows the windows in force
  */
-public record Pins(Path database, RedisConfig redis, int partitions, int listen, Retention windows) {
+public record Pins(Path database, RedisConfig redis, int partitions, Listen listen, boolean allowOpen,
+        Retention windows) {
     /** Keys read only at start, as named in the file. */
-    public static final List<String> KEYS = List.of("database", "partitions", "listen", "windows");
+    public static final List<String> KEYS = List.of("database", "partitions", "listen", "allow_open", "windows");
 
     public Pins {
         if ((database == null) == (redis == null)) {
@@ -33,7 +37,8 @@ public record Pins(Path database, RedisConfig redis, int partitions, int listen,
 
     /** The values in force in {@code config}. */
     public static Pins of(Config config) {
-        return new Pins(config.database(), config.redis(), config.partitions(), config.listen(), config.windows());
+        return new Pins(config.database(), config.redis(), config.partitions(), config.listen(),
+                config.allowOpen(), config.windows());
     }
 
     /**
@@ -48,13 +53,13 @@ public record Pins(Path database, RedisConfig redis, int partitions, int listen,
         if (RedisUrl.isRedis(database)) {
             try {
                 return new Pins(null, new RedisConfig(RedisUrl.nodes(database), database.startsWith(RedisUrl.TLS_SCHEME),
-                        redisPassword, redisWaitReplicas, redisTimeout), partitions, 0, windows);
+                        redisPassword, redisWaitReplicas, redisTimeout), partitions, null, false, windows);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("--database: " + e.getMessage());
             }
         }
         try {
-            return new Pins(Path.of(database).toAbsolutePath().normalize(), null, partitions, 0, windows);
+            return new Pins(Path.of(database).toAbsolutePath().normalize(), null, partitions, null, false, windows);
         } catch (InvalidPathException e) {
             throw new ConfigException("--database: not a valid folder path");
         }
@@ -79,8 +84,8 @@ public record Pins(Path database, RedisConfig redis, int partitions, int listen,
     }
 
     /** The pinned keys whose value in the file differs from the value in force, in {@link #KEYS} order. */
-    List<String> changedIn(Path fileDatabase, RedisConfig fileRedis, int filePartitions, int fileListen,
-            Retention fileWindows) {
+    List<String> changedIn(Path fileDatabase, RedisConfig fileRedis, int filePartitions, Listen fileListen,
+            boolean fileAllowOpen, Retention fileWindows) {
         List<String> changed = new ArrayList<>();
         boolean sameDatabase = database != null ? database.equals(fileDatabase)
                 : fileRedis != null && redis.nodes().equals(fileRedis.nodes()) && redis.tls() == fileRedis.tls();
@@ -90,8 +95,11 @@ public record Pins(Path database, RedisConfig redis, int partitions, int listen,
         if (partitions != filePartitions) {
             changed.add("partitions");
         }
-        if (listen > 0 && listen != fileListen) {
+        if (listen != null && !listen.equals(fileListen)) {
             changed.add("listen");
+        }
+        if (listen != null && allowOpen != fileAllowOpen) {
+            changed.add("allow_open");
         }
         if (!windows.equals(fileWindows)) {
             changed.add("windows");

@@ -3,6 +3,7 @@ package countapp.coordinator;
 import countapp.config.Config;
 import countapp.config.ConfigException;
 import countapp.config.ConfigLoader;
+import countapp.config.RefusalLog;
 import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * a bad file keeps the last good config. The keys read only at start ({@code database}, {@code partitions},
  * {@code listen}) keep their values in force, and a file that would switch auth off is refused (see
  * {@link ConfigLoader#reload}). Remembers when the config in force was loaded, when the file was last read,
- * why the last read was refused and which start-only keys differ on disk, for the status page.
+ * why the last read was refused and which start-only keys differ on disk, for the status page. A refused
+ * file is logged once per change of the file (or of why it is refused), not at every check.
  */
 final class ConfigWatcher {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigWatcher.class);
@@ -25,6 +27,7 @@ final class ConfigWatcher {
     private volatile String lastError;
     private volatile List<String> pendingRestart = List.of();
     private volatile boolean stopped;
+    private final RefusalLog refusals = new RefusalLog(); // only the watcher thread
 
     ConfigWatcher(Supervisor supervisor, Config initial) {
         this.supervisor = supervisor;
@@ -77,6 +80,7 @@ final class ConfigWatcher {
             Config fresh = loaded.config();
             checkedAt = Instant.now();
             lastError = null;
+            refusals.accepted();
             if (!loaded.pendingRestart().equals(pendingRestart)) {
                 pendingRestart = loaded.pendingRestart();
                 if (!pendingRestart.isEmpty()) { // logged once per change, not on every re-read
@@ -93,7 +97,11 @@ final class ConfigWatcher {
         } catch (ConfigException e) {
             checkedAt = Instant.now();
             lastError = e.getMessage();
-            LOG.error("config reload failed; the last good config stays in force: {}", e.getMessage());
+            if (refusals.isNews(current.source(), e.getMessage())) {
+                LOG.error("config reload failed; the last good config stays in force: {}", e.getMessage());
+            } else {
+                LOG.debug("config still refused, as logged before");
+            }
         } catch (RuntimeException e) {
             checkedAt = Instant.now();
             lastError = "the reload failed (" + e.getClass().getSimpleName() + "); see the log";

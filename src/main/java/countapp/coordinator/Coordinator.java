@@ -70,15 +70,17 @@ public final class Coordinator {
         Supplier<Limits> limits = () -> c.supervisor.config().limits();
         ConnectionGuard guard = new ConnectionGuard(c.vertx, limits);
         try {
-            c.vertx.deployVerticle(() -> new HttpVerticle("0.0.0.0", config.listen(), limits, guard, handler),
+            c.vertx.deployVerticle(() -> new HttpVerticle(config.listen().address(), config.listen().port(), limits,
+                    guard, handler),
                     new DeploymentOptions().setInstances(2))
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             c.stop();
-            throw new IllegalStateException("cannot listen on port " + config.listen() + ": " + e.getCause().getMessage(), e);
+            throw new IllegalStateException("cannot listen on " + config.listen() + ": " + e.getCause().getMessage(), e);
         }
-        LOG.info("Coordinator is up on :{} ({} workers, database {})", config.listen(), config.workers().size(),
-                config.databaseName());
+        LOG.info("Coordinator is up on {} ({} workers, database {}, {})", config.listen(), config.workers().size(),
+                config.databaseName(), config.apiOpen() ? "auth off: the API is open to whoever can connect"
+                        : "auth on");
         System.out.println(Banner.coordinator(config, c.supervisor.partitions(), VERSION));
         return c;
     }

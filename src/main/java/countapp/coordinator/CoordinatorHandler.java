@@ -178,7 +178,7 @@ final class CoordinatorHandler {
             forwarder.counts(partition, window).onComplete(ar -> {
                 if (done) {
                     if (ar.succeeded()) {
-                        ar.result().request().reset();
+                        WorkerClient.cancel(ar.result());
                     }
                     return;
                 }
@@ -199,7 +199,7 @@ final class CoordinatorHandler {
                         next(partition + 1);
                     } else {
                         LOG.warn("GET {} broke off at partition {}: {}", req.path(), partition, piped.cause().toString());
-                        source.request().reset();
+                        WorkerClient.cancel(source);
                         req.connection().close();
                         finish();
                     }
@@ -268,11 +268,11 @@ final class CoordinatorHandler {
                     .putHeader(HttpHeaders.CONTENT_TYPE, type == null ? "application/x-ndjson" : type);
             resp.closeHandler(v -> {
                 ticket.release();
-                source.request().reset();
+                WorkerClient.cancel(source);
             });
             source.pipe().endOnFailure(false).to(resp).onComplete(v -> ticket.release()).onFailure(e -> {
                 LOG.warn("GET {} broke off: {}", req.path(), e.toString());
-                source.request().reset();
+                WorkerClient.cancel(source);
                 req.connection().close();
             });
         });

@@ -14,6 +14,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator's HTTP calls to workers: health checks, assignments, stops, and id streams, over pooled
@@ -21,6 +23,7 @@ import java.util.Set;
  * hangs) on a dead or stalled worker: connect and request timeouts are bounded.
  */
 final class WorkerClient implements WorkerApi {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerClient.class);
     private static final long CONNECT_TIMEOUT_MS = 1000;
     private static final long REQUEST_TIMEOUT_MS = 5_000;
     private static final long CONTROL_TIMEOUT_MS = 60_000;
@@ -109,5 +112,15 @@ final class WorkerClient implements WorkerApi {
 
     Future<Void> close() {
         return http.close();
+    }
+
+    /**
+     * Stops a worker's stream that nobody reads any more (the client left, or the relay broke). The reset
+     * surfaces on the response as a {@code StreamResetException}, which Vert.x logs at ERROR when no handler
+     * takes it; a client closing early is routine, so it goes to DEBUG.
+     */
+    static void cancel(HttpClientResponse response) {
+        response.exceptionHandler(e -> LOG.debug("worker stream {} cancelled: {}", response.request().path(), e.toString()));
+        response.request().reset();
     }
 }

@@ -88,7 +88,10 @@ public record ClusterStatus(Instant time, long pid, long uptimeMillis, List<Work
         Map<String, Object> coordinator = new LinkedHashMap<>();
         coordinator.put("pid", pid);
         coordinator.put("uptime_s", uptimeMillis / 1000.0);
-        coordinator.put("listen", config.config().listen());
+        coordinator.put("listen", config.config().listen().port());
+        coordinator.put("address", config.config().listen().address());
+        coordinator.put("loopback_only", config.config().listen().loopback());
+        coordinator.put("api_open", config.config().apiOpen());
         List<Object> workerDocs = new ArrayList<>();
         for (WorkerStatus w : workers) {
             workerDocs.add(w.toJson(time));

@@ -17,7 +17,8 @@ import java.util.Map;
  * @param loadedAt when the config in force was read
  * @param checkedAt when the file was last re-read
  * @param lastError why the last re-read was refused (the config in force stayed), or null
- * @param pendingRestart the keys read only at start ({@code database}, {@code partitions}, {@code listen})
+ * @param pendingRestart the keys read only at start ({@code database}, {@code partitions}, {@code listen},
+ *     {@code allow_open}, {@code windows})
  *     whose value in the file differs from the value in force (shown in {@code settings}): changed on disk,
  *     applied by a restart. Names only, never values.
  */
@@ -44,7 +45,8 @@ public record ConfigStatus(Config config, int databasePartitions, Instant loaded
         settings.put("worker_logs", config.workerLogs().toString());
         settings.put("worker_persist", seconds(config.workerPersist().toMillis()));
         settings.put("config_check", seconds(config.configCheck().toMillis()));
-        settings.put("listen", config.listen());
+        settings.put("listen", config.listen().toString());
+        settings.put("allow_open", config.allowOpen());
         settings.put("health_check", seconds(config.healthCheck().toMillis()));
         settings.put("partitions", config.partitions());
         settings.put("worker_bind", config.workerBind());

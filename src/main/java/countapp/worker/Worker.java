@@ -8,6 +8,7 @@ import countapp.config.ClusterSecret;
 import countapp.config.Config;
 import countapp.config.ConfigException;
 import countapp.config.ConfigLoader;
+import countapp.config.RefusalLog;
 import countapp.api.Endpoint;
 import countapp.metrics.HttpMetrics;
 import countapp.metrics.IngestMetrics;
@@ -51,6 +52,8 @@ public final class Worker {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    /** Which refused files were logged; only the housekeeping thread. */
+    private final RefusalLog refusals = new RefusalLog();
     /** The config in force; replaced whole by a successful reload on the housekeeping thread. */
     private volatile Config config;
     /** Start-only keys that differ on disk, as last logged (housekeeping thread only). */
@@ -232,8 +235,11 @@ public final class Worker {
                 store.setPersistInterval(fresh.workerPersist());
             }
             config = fresh;
+            refusals.accepted();
         } catch (ConfigException e) {
-            LOG.warn("config reload failed; keeping the config in force: {}", e.getMessage());
+            if (refusals.isNews(config.source(), e.getMessage())) {
+                LOG.warn("config reload failed; keeping the config in force: {}", e.getMessage());
+            }
         } catch (RuntimeException e) {
             LOG.error("config reload failed", e);
         }

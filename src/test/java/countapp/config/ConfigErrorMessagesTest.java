@@ -88,7 +88,7 @@ class ConfigErrorMessagesTest {
 
         assertThat(message)
                 .contains("workers: must be a list of URLs or a number of local workers, got a string")
-                .contains("listen: must be a whole number from 1 to 65535, got a string")
+                .contains("listen: the port must be a whole number from 1 to 65535")
                 .contains("health_check: must be a number of seconds, got a list")
                 .contains("cluster_secret: must be a string of at least 16 characters, got a whole number")
                 .contains("worker_logs: must be a folder path, got a mapping")
@@ -101,7 +101,7 @@ class ConfigErrorMessagesTest {
         String message = problems("workers: 4242\nlisten: 987654\npartitions: 31337\n");
 
         assertThat(message).contains("workers: a number of local workers must be from 1 to 1000")
-                .contains("listen: out of range: must be a whole number from 1 to 65535")
+                .contains("listen: the port must be a whole number from 1 to 65535")
                 .doesNotContain("4242").doesNotContain("987654").doesNotContain("31337");
     }
 

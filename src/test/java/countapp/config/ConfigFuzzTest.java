@@ -46,7 +46,7 @@ class ConfigFuzzTest {
 
     @Property(tries = 500)
     void reload_generatedAndMutatedConfigs_readOrRefusedNamingKeyOrLineNeverTheSecret(@ForAll("configs") String text) {
-        check(text, new Pins(Path.of("/var/lib/countapp/db"), null, 16, 5000, countapp.model.Retention.NONE));
+        check(text, new Pins(Path.of("/var/lib/countapp/db"), null, 16, Listen.DEFAULT, false, countapp.model.Retention.NONE));
     }
 
     private static void check(String text, Pins pins) {

@@ -80,7 +80,7 @@ class ConfigLoaderTest {
         assertThat(c.workerLogs()).isEqualTo(dir.resolve("var/logs"));
         assertThat(c.workerPersist()).isEqualTo(Duration.ofMillis(2500));
         assertThat(c.configCheck()).isEqualTo(Duration.ofSeconds(7));
-        assertThat(c.listen()).isEqualTo(6000);
+        assertThat(c.listen()).isEqualTo(new Listen("127.0.0.1", 6000));
         assertThat(c.healthCheck()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.partitions()).isEqualTo(64);
         assertThat(c.source()).isEqualTo(source());
@@ -101,7 +101,7 @@ class ConfigLoaderTest {
     void parse_optionalKeysAbsent_usesDefaults() throws Exception {
         Config c = parse("workers: [http://localhost:5001]\n");
 
-        assertThat(c.listen()).isEqualTo(5000);
+        assertThat(c.listen()).isEqualTo(Listen.DEFAULT);
         assertThat(c.healthCheck()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.failoverTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.partitions()).isEqualTo(16);
@@ -261,7 +261,7 @@ class ConfigLoaderTest {
 
     @Test
     void parse_localWorkerOnListenPort_rejected() {
-        assertThat(problems("workers: 3\nlisten: 5002\n")).contains("workers: a local worker on the coordinator's listen port");
+        assertThat(problems("workers: [http://localhost:5002]\nlisten: 5002\n")).contains("workers[0]: a local worker on the coordinator's listen port");
         assertThat(problems("workers: [http://localhost:6001, http://localhost:6002]\nlisten: 6002\n"))
                 .contains("workers[1]: a local worker on the coordinator's listen port");
     }
@@ -292,7 +292,7 @@ class ConfigLoaderTest {
                 """);
 
         assertThat(message)
-                .contains("line 8: unknown key (known keys: [auth, cluster_secret, config_check,")
+                .contains("line 8: unknown key (known keys: [allow_open, auth, cluster_secret, config_check,")
                 .contains("workers[1]: the same worker as workers[0]")
                 .contains("workers[2]: must be an http:// URL")
                 .contains("worker_persist")
@@ -478,6 +478,6 @@ class ConfigLoaderTest {
     @Test
     void parse_workerBind_defaultsToLoopback() throws Exception {
         assertThat(parse("workers: 1\n").workerBind()).isEqualTo("127.0.0.1");
-        assertThat(parse("workers: 1\nworker_bind: 0.0.0.0\n").workerBind()).isEqualTo("0.0.0.0");
+        assertThat(parse("workers: 1\nworker_bind: 0.0.0.0\nallow_open: true\n").workerBind()).isEqualTo("0.0.0.0");
     }
 }

@@ -49,7 +49,7 @@ class ConfigReloadTest {
 
         assertThat(r.config().database()).isEqualTo(dir.resolve("db"));
         assertThat(r.config().partitions()).isEqualTo(16);
-        assertThat(r.config().listen()).isEqualTo(5000);
+        assertThat(r.config().listen()).isEqualTo(Listen.DEFAULT);
         assertThat(r.config().healthCheck()).as("other keys apply").isEqualTo(Duration.ofSeconds(2));
         assertThat(r.pendingRestart()).containsExactly("database", "partitions", "listen");
     }

@@ -244,7 +244,8 @@ class CliIT {
         Run r = run(command, "--help");
 
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("Usage: countapp " + command).contains("--url=URL").contains("http://localhost:5000");
+        assertThat(r.out()).contains("Usage: countapp " + command).contains("--url=URL").contains("http://localhost:5000")
+                .contains("COUNTAPP_URL").contains("COUNTAPP_KEY");
     }
 
     /** bin/countapp with the jar under test and this JVM's Java. */

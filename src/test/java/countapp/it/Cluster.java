@@ -114,7 +114,9 @@ final class Cluster implements AutoCloseable {
         return c;
     }
 
+    /** {@code extra} may say {@code listen: <address>:${port}}: this cluster's port on another address. */
     void writeConfig(String extra) throws IOException {
+        extra = extra.replace("${port}", Integer.toString(port));
         List<String> urls = new ArrayList<>();
         workerPorts.forEach(p -> urls.add("http://localhost:" + p));
         urls.addAll(remoteWorkers);
@@ -122,7 +124,12 @@ final class Cluster implements AutoCloseable {
         Files.writeString(dir.resolve("config.yaml"), "workers:\n" + workers + "\n"
                 + "database: " + database + "\nworker_logs: logs/\nworker_persist: 1\nconfig_check: " + options.configCheck()
                 + "\n"
-                + "listen: " + port + "\nhealth_check: 0.25\ncluster_secret: " + SECRET + "\n" + extra);
+                + listenLine(extra) + "health_check: 0.25\ncluster_secret: " + SECRET + "\n" + extra);
+    }
+
+    /** {@code listen: port} (loopback), unless {@code extra} sets {@code listen} itself. */
+    private String listenLine(String extra) {
+        return extra.lines().anyMatch(l -> l.startsWith("listen:")) ? "" : "listen: " + port + "\n";
     }
 
     void startCoordinator() throws Exception {

@@ -204,7 +204,7 @@ class MetricsIT {
         JsonObject config = status.getJsonObject("config");
         assertThat(config.getString("file")).endsWith("config.yaml");
         assertThat(config.getString("loaded_at")).isNotBlank();
-        assertThat(config.getJsonObject("settings").getInteger("listen")).isEqualTo(cluster.port);
+        assertThat(config.getJsonObject("settings").getString("listen")).isEqualTo("127.0.0.1:" + cluster.port);
         assertThat(config.getJsonObject("settings").getDouble("health_check")).isEqualTo(0.25);
         JsonObject totals = status.getJsonObject("totals");
         assertThat(totals.getInteger("live")).isEqualTo(2);

@@ -110,17 +110,69 @@ class OpenApiIT {
         assertThat(refs).isNotEmpty().allSatisfy(ref -> assertThat(contract.resolve(ref)).as(ref).isNotNull());
         for (String path : doc.getJsonObject("paths").fieldNames()) {
             JsonObject item = doc.getJsonObject("paths").getJsonObject(path);
-            Set<String> declared = new TreeSet<>();
-            for (Object p : item.getJsonArray("parameters", new JsonArray())) {
-                JsonObject param = contract.deref((JsonObject) p);
-                if ("path".equals(param.getString("in"))) {
-                    declared.add(param.getString("name"));
-                }
-            }
             Set<String> templated = Pattern.compile("\\{([^}]+)}").matcher(path).results().map(m -> m.group(1))
                     .collect(Collectors.toCollection(TreeSet::new));
-            assertThat(declared).as("path parameters of %s", path).isEqualTo(templated);
+            // Declared on each operation, not on the path: some generators drop path-level parameters.
+            assertThat(item.containsKey("parameters")).as("path-level parameters on %s", path).isFalse();
+            for (String method : Contract.operations(item)) {
+                Set<String> declared = new TreeSet<>();
+                JsonObject operation = item.getJsonObject(method.toLowerCase(Locale.ROOT));
+                for (Object p : operation.getJsonArray("parameters", new JsonArray())) {
+                    JsonObject param = contract.deref((JsonObject) p);
+                    if ("path".equals(param.getString("in"))) {
+                        declared.add(param.getString("name"));
+                    }
+                }
+                assertThat(declared).as("path parameters of %s %s", method, path).isEqualTo(templated);
+            }
             assertThat(Contract.operations(item)).as("operations of %s", path).isNotEmpty();
+        }
+    }
+
+    @Test
+    void issue22_document_whatGeneratorsNeed() {
+        JsonObject count = contract.resolve("#/components/schemas/Count");
+        assertThat(count.containsKey("oneOf")).as("Count as an undiscriminated oneOf").isFalse();
+        assertThat(count.getString("type")).isEqualTo("object");
+        assertThat(count.getJsonObject("properties").fieldNames()).containsExactlyInAnyOrder("count", "window", "at",
+                "from", "to");
+        List<String> untyped = new ArrayList<>();
+        collectIntegersWithoutInt64(doc, "#", untyped);
+        assertThat(untyped).as("integers without format int64").isEmpty();
+        assertThat(doc.getJsonObject("components").getJsonObject("schemas").fieldNames()).contains("ErrorBody")
+                .doesNotContain("Error");
+        assertThat(doc.getJsonArray("servers").getJsonObject(0).getString("url")).startsWith("http://");
+        JsonArray counts = doc.getJsonObject("paths").getJsonObject("/counts").getJsonObject("get").getJsonArray("security");
+        assertThat(counts).as("/counts: open when auth is off, Bearer or Basic when on")
+                .containsExactlyInAnyOrder(new JsonObject(), new JsonObject().put("apiKey", new JsonArray()),
+                        new JsonObject().put("opsBasic", new JsonArray()));
+        assertThat(doc.getJsonArray("security")).contains(new JsonObject());
+        for (String path : List.of("/counts", "/items/{tenant}/ids")) {
+            JsonObject content = doc.getJsonObject("paths").getJsonObject(path).getJsonObject("get")
+                    .getJsonObject("responses").getJsonObject("200").getJsonObject("content");
+            assertThat(content.fieldNames()).as(path).containsExactly("application/x-ndjson");
+            JsonObject schema = content.getJsonObject("application/x-ndjson").getJsonObject("schema");
+            assertThat(schema.getString("format")).as("%s: a stream a generated client reads to the end", path)
+                    .isEqualTo("binary");
+            assertThat(schema.getJsonObject("contentSchema").getString("$ref")).as("%s: the schema of one line", path)
+                    .startsWith("#/components/schemas/");
+        }
+    }
+
+    private static void collectIntegersWithoutInt64(Object node, String at, List<String> found) {
+        if (node instanceof JsonObject) {
+            JsonObject o = (JsonObject) node;
+            Object type = o.getValue("type");
+            boolean integer = "integer".equals(type) || (type instanceof JsonArray && ((JsonArray) type).contains("integer"));
+            if (integer && !"int64".equals(o.getString("format"))) {
+                found.add(at);
+            }
+            o.forEach(e -> collectIntegersWithoutInt64(e.getValue(), at + "/" + e.getKey(), found));
+        } else if (node instanceof JsonArray) {
+            JsonArray a = (JsonArray) node;
+            for (int i = 0; i < a.size(); i++) {
+                collectIntegersWithoutInt64(a.getValue(i), at + "/" + i, found);
+            }
         }
     }
 
@@ -135,7 +187,7 @@ class OpenApiIT {
         assertThat(contract.problems(new JsonObject("{\"received\":\"1\",\"added\":1}"), received, "$"))
                 .containsExactly("$.received: expected integer, got \"1\"");
         JsonObject count = contract.resolve("#/components/schemas/Count");
-        assertThat(contract.problems(new JsonObject("{\"count\":1,\"window\":\"day\",\"at\":\"2026-11\"}"), count, "$"))
+        assertThat(contract.problems(new JsonObject("{\"count\":1,\"window\":\"week\",\"at\":\"2026-11\"}"), count, "$"))
                 .isNotEmpty();
         assertThat(contract.problems(new JsonObject("{\"count\":1,\"window\":\"month\",\"at\":\"2026-11\"}"), count, "$"))
                 .isEmpty();
@@ -377,7 +429,7 @@ class OpenApiIT {
             HttpResponse<String> r = send(open, "GET", path, null, null);
 
             assertThat(r.statusCode()).as(path).isEqualTo(404);
-            assertThat(contract.problems(new JsonObject(r.body()), contract.resolve("#/components/schemas/Error"), path))
+            assertThat(contract.problems(new JsonObject(r.body()), contract.resolve("#/components/schemas/ErrorBody"), path))
                     .isEmpty();
             assertThat(contract.documentedTemplate(path)).as("%s is not documented", path).isNull();
         });
@@ -519,9 +571,11 @@ class OpenApiIT {
             if (type.equals("application/json")) {
                 problems.addAll(problems(new JsonArray("[" + r.body() + "]").getValue(0), schema, "$"));
             } else if (type.equals("application/x-ndjson")) {
+                // A byte stream to generators; contentSchema is the schema of every line.
+                JsonObject line = schema.getJsonObject("contentSchema", schema);
                 List<String> lines = r.body().lines().collect(Collectors.toList());
                 for (int i = 0; i < lines.size(); i++) {
-                    problems.addAll(problems(new JsonObject(lines.get(i)), schema, "line " + (i + 1)));
+                    problems.addAll(problems(new JsonObject(lines.get(i)), line, "line " + (i + 1)));
                 }
             } else {
                 problems.addAll(problems(r.body(), schema, "$"));

@@ -398,6 +398,33 @@ class SecurityIT {
     }
 
     @Test
+    void issue22_cliUrlAndKeyFromEnvironment_noOptionsNeeded() throws Exception {
+        ProcessBuilder post = CliIT.launcher("post", "cli-env:e1", "cli-env:e2");
+        post.environment().put("COUNTAPP_URL", "http://127.0.0.1:" + cluster.port);
+        post.environment().put("COUNTAPP_KEY", ADMIN);
+        assertThat(output(post)).startsWith("posted 2 items in 1 batch: 2 new");
+
+        ProcessBuilder count = CliIT.launcher("count", "cli-env");
+        count.environment().put("COUNTAPP_URL", "http://127.0.0.1:" + cluster.port);
+        count.environment().put("COUNTAPP_KEY", ACME);
+        assertThat(output(count)).as("a key for acme only").contains("403");
+
+        ProcessBuilder noKey = CliIT.launcher("count", "cli-env");
+        noKey.environment().put("COUNTAPP_URL", "http://127.0.0.1:" + cluster.port);
+        noKey.environment().remove("COUNTAPP_KEY");
+        noKey.environment().remove("COUNTAPP_API_KEY");
+        assertThat(output(noKey)).contains("401");
+        assertThat(adminCount("cli-env")).isEqualTo(2);
+    }
+
+    private static String output(ProcessBuilder pb) throws Exception {
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
+
+    @Test
     void liveConfigReload_revokesKey() throws Exception {
         Path otherDir = Files.createDirectories(dir.resolve("revoke"));
         try (Cluster other = Cluster.start(otherDir, 1, LIMITS + auth(true),

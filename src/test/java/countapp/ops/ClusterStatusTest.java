@@ -31,7 +31,7 @@ class ClusterStatusTest {
     private static ConfigStatus config() {
         Config c = new Config(List.of(new WorkerEndpoint(A, "localhost", 5001, true),
                 new WorkerEndpoint(B, "localhost", 5002, true), new WorkerEndpoint(R, "10.0.0.9", 5003, false)),
-                Path.of("db"), null, Path.of("logs"), Duration.ofSeconds(5), Duration.ofSeconds(5), 5000,
+                Path.of("db"), null, Path.of("logs"), Duration.ofSeconds(5), Duration.ofSeconds(5), countapp.config.Listen.DEFAULT, false,
                 Duration.ofMillis(250), Duration.ofSeconds(30), 4, "127.0.0.1", null, countapp.model.Limits.DEFAULT, countapp.config.Auth.OFF,
                 countapp.model.Retention.NONE, Path.of("config.yaml"));
         return new ConfigStatus(c, 4, NOW.minusSeconds(60), NOW.minusSeconds(2), null);
