@@ -97,10 +97,10 @@ class PackageIT {
                 .replaceFirst("(?m)^workers: 2 .*$", workers)
                 .replaceFirst("(?m)^database: /var/lib/countapp/db ", "database: " + root + "/var/lib/countapp/db ")
                 .replaceFirst("(?m)^worker_logs: /var/log/countapp ", "worker_logs: " + root + "/var/log/countapp ")
-                .replaceFirst("(?m)^listen: 5000 ", "listen: " + ports.get(0) + " ");
+                .replaceFirst("(?m)^listen: 127.0.0.1:5000 ", "listen: 127.0.0.1:" + ports.get(0) + " ");
         assertThat(rewritten.lines().filter(l -> l.contains(root.toString()) || l.contains("localhost:")).count())
                 .as("every line the test must change was found:\n%s", rewritten).isEqualTo(4);
-        assertThat(rewritten).contains("listen: " + ports.get(0) + " ");
+        assertThat(rewritten).contains("listen: 127.0.0.1:" + ports.get(0) + " ");
         Files.writeString(file, rewritten);
     }
 
