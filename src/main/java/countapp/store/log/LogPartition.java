@@ -93,10 +93,15 @@ final class LogPartition implements Partition, PartitionStats {
     private long[] undo = new long[64];
     private int undone;
     private int recordCount;
-    private static final int ERASE_CHUNK = 10_000;
+    /** Ids per chunk of a tenant erasure; tests make it small to get many chunks. */
+    volatile int eraseChunk = 10_000;
+    /** The pins of listings between two chunks, by the cursor of their next chunk. */
+    private final Map<String, SegmentPins.Pin> listingPins = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicBoolean compacting = new java.util.concurrent.atomic.AtomicBoolean();
     /** Bytes the windows hold, refreshed at each commit; read by metrics from any thread. */
     private volatile long windowBytes;
+    /** Runs between two chunks of a tenant erasure; the next chunk waits for it. Tests interleave work there. */
+    volatile java.util.function.Supplier<CompletableFuture<?>> betweenEraseChunks = () -> CompletableFuture.completedFuture(null);
     /** Whether this partition is on its committer's list for the current turn; loop thread only. */
     boolean pendingCommit;
 
@@ -121,6 +126,10 @@ final class LogPartition implements Partition, PartitionStats {
     @Override
     public int id() {
         return id;
+    }
+
+    SegmentedLog log() {
+        return log;
     }
 
     WriteLoop committerLoop() {
@@ -238,15 +247,23 @@ final class LogPartition implements Partition, PartitionStats {
             return CompletableFuture.failedFuture(new PartitionClosedException(id));
         }
         SegmentedLog.Position end = log.end();
-        return eraseChunks(tenant, null, end, 0L);
+        SegmentPins.Pin pin = log.pin(IdScan.Cursor.START.segment()); // held until the last chunk (see Compactor)
+        return eraseChunks(tenant, IdScan.Cursor.START, end, 0L, pin).whenComplete((n, e) -> pin.release());
     }
 
-    private CompletableFuture<Long> eraseChunks(String tenant, @Nullable String cursor, SegmentedLog.Position end,
-            long erasedSoFar) {
-        return CompletableFuture.supplyAsync(() -> IdScan.scan(log, tenant, cursor, end, ERASE_CHUNK), store.scanExecutor())
+    private CompletableFuture<Long> eraseChunks(String tenant, IdScan.Cursor cursor, SegmentedLog.Position end,
+            long erasedSoFar, SegmentPins.Pin pin) {
+        pin.moveTo(cursor.segment());
+        return CompletableFuture.supplyAsync(() -> IdScan.scan(log, tenant, cursor, end, eraseChunk), store.scanExecutor())
                 .thenCompose(chunk -> onWriter(() -> eraseNow(tenant, chunk.ids().toArray(String[]::new), chunk.ids().size()))
-                        .thenCompose(erased -> chunk.next() == null ? CompletableFuture.completedFuture(erasedSoFar + erased)
-                                : eraseChunks(tenant, chunk.next(), end, erasedSoFar + erased)));
+                        .thenCompose(erased -> {
+                            if (chunk.next() == null) {
+                                return CompletableFuture.completedFuture(erasedSoFar + erased);
+                            }
+                            return betweenEraseChunks.get().thenCompose(
+                                    v -> eraseChunks(tenant, IdScan.Cursor.parse(chunk.next()), end,
+                                            erasedSoFar + erased, pin));
+                        }));
     }
 
     /**
@@ -399,11 +416,44 @@ final class LogPartition implements Partition, PartitionStats {
         if (state != State.OPEN) {
             return CompletableFuture.failedFuture(new PartitionClosedException(id));
         }
+        IdScan.Cursor from;
+        try {
+            from = IdScan.Cursor.parse(cursor);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         SegmentedLog.Position end = log.end();
         Executor scans = store.scanExecutor();
-        CompletableFuture<IdChunk> chunk = CompletableFuture.supplyAsync(() -> IdScan.scan(log, tenant, cursor, end, max), scans);
+        SegmentPins.Pin pin = listingPin(cursor, from);
+        CompletableFuture<IdChunk> chunk = CompletableFuture.supplyAsync(() -> IdScan.scan(log, tenant, from, end, max), scans)
+                .whenComplete((c, e) -> keepPin(pin, c));
         // The log still holds erased ids: once anything was erased, keep only the ids the index holds.
         return erasedAny ? chunk.thenCompose(c -> onWriter(() -> stored(tenant, c))) : chunk;
+    }
+
+    /**
+     * The pin of a listing that resumes at {@code cursor}: the one its previous chunk left (moved to the
+     * cursor's segment), or a new one when the listing starts, or its pin's lease ran out or was lost with a
+     * restart (the cursor's generation check then catches a rewrite that happened meanwhile).
+     */
+    private SegmentPins.Pin listingPin(@Nullable String cursor, IdScan.Cursor from) {
+        SegmentPins.Pin pin = cursor == null ? null : listingPins.remove(cursor);
+        if (pin == null) {
+            return log.pin(from.segment());
+        }
+        pin.moveTo(from.segment());
+        return pin;
+    }
+
+    /** Keeps a listing's pin for its next chunk, under that chunk's cursor; releases it when the listing is done. */
+    private void keepPin(SegmentPins.Pin pin, @Nullable IdChunk chunk) {
+        if (chunk == null || chunk.next() == null) {
+            pin.release();
+            return;
+        }
+        pin.moveTo(IdScan.Cursor.parse(chunk.next()).segment());
+        listingPins.values().removeIf(SegmentPins.Pin::expired); // abandoned listings
+        listingPins.put(chunk.next(), pin);
     }
 
     private IdChunk stored(String tenant, IdChunk chunk) {

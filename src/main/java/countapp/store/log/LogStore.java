@@ -30,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,8 +107,8 @@ public final class LogStore implements Store {
                 Retention.NONE, Clock.systemUTC());
     }
 
-    private LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval,
-            StoreListener listener, long segmentBytes, WriteLoop loop, HeapGuard heap, Retention windows, Clock clock) {
+    LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval,
+            StoreListener listener, long segmentBytes, @Nullable WriteLoop loop, HeapGuard heap, Retention windows, Clock clock) {
         this.heap = heap;
         this.windows = windows;
         this.clock = clock;
@@ -381,7 +382,11 @@ public final class LogStore implements Store {
     WriteBlockedException blocked(int partition, IOException e) {
         String m = String.valueOf(e.getMessage());
         boolean noSpace = m.contains("No space left") || m.contains("Disk quota exceeded");
-        return new WriteBlockedException(partition, noSpace, noSpace ? "the disk is full (" + m + ")" : "writing failed: " + m);
+        // The cause's class stays in the answer (a FileAlreadyExistsException or "Too many open files" explains it).
+        WriteBlockedException blocked = new WriteBlockedException(partition, noSpace,
+                noSpace ? "the disk is full (" + e + ")" : "writing failed: " + e);
+        blocked.initCause(e);
+        return blocked;
     }
 
     /** Why no partition may grow the index now (the heap is nearly full), or null. */
