@@ -477,11 +477,7 @@ final class LogPartition implements Partition, PartitionStats {
 
     @Override
     public long sstBytes() {
-        try {
-            return log.diskBytes();
-        } catch (IOException e) {
-            return -1;
-        }
+        return log.diskBytes(); // a counter: a metrics scrape on the event loop lists no folder
     }
 
     /** The log's durable point moves here: called by the store's syncer for this partition's turn. */
@@ -680,9 +676,18 @@ final class LogPartition implements Partition, PartitionStats {
         return t != null ? t : LogStore.tenant(tenants, name);
     }
 
-    /** Persists and releases the partition; runs on the writer as its last act for this partition. */
+    /**
+     * Ends the partition on the writer (no write is taken after this), then hands its persisting to the
+     * store's I/O executor, behind the fsyncs of sealed segments queued before: the snapshot, the log's
+     * close and the lock's release are blocking file work that must not run on an event loop.
+     */
     private void finish() {
         state = State.CLOSED;
+        store.ioExecutor().execute(this::persistAndRelease);
+    }
+
+    /** Writes the snapshot and releases the partition; on the I/O executor, the last act for this partition. */
+    private void persistAndRelease() {
         if (windows != null) {
             windows.close();
         }

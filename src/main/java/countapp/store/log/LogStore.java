@@ -65,6 +65,12 @@ public final class LogStore implements Store {
     private final java.util.function.IntFunction<Committer> committerOf;
     private final ScheduledExecutorService syncer;
     private final ExecutorService scans;
+    /**
+     * The named, bounded executor of the log's blocking file work that must stay off the writers (event
+     * loops): creating segments ahead, fsyncing and closing sealed ones, snapshots on close, deleting
+     * expired window buckets. One thread, so its tasks run in order (a snapshot after the fsyncs before it).
+     */
+    private final ExecutorService io;
     private final Map<Integer, LogPartition> open = new ConcurrentHashMap<>();
     private final HeapGuard heap;
     private volatile Duration persistInterval;
@@ -140,6 +146,7 @@ public final class LogStore implements Store {
             }
         });
         this.scans = Executors.newFixedThreadPool(2, r -> daemon(r, "id-scan"));
+        this.io = Executors.newSingleThreadExecutor(r -> daemon(r, "log-io"));
         syncs.schedule(persistInterval);
         if (windows.enabled()) {
             // Windows past the retention leave memory and disk soon after midnight even when no write comes.
@@ -204,6 +211,10 @@ public final class LogStore implements Store {
         return scans;
     }
 
+    Executor ioExecutor() {
+        return io;
+    }
+
     @Override
     public Partition open(int partition, Duration timeout, BooleanSupplier stillWanted) {
         if (partition < 0 || partition >= partitions) {
@@ -218,7 +229,7 @@ public final class LogStore implements Store {
         try {
             long started = System.nanoTime();
             Loaded loaded = load(dir);
-            Windows w = windows.enabled() ? Windows.open(dir.resolve("windows"), windows, today(), loaded.index) : null;
+            Windows w = windows.enabled() ? Windows.open(dir.resolve("windows"), windows, today(), loaded.index, io) : null;
             LogPartition p = new LogPartition(partition, this, loaded.log, loaded.index, loaded.tenants, lock,
                     committerOf.apply(partition), hash, w, loaded.erasedAny, persistInterval.isZero(), System::nanoTime);
             open.put(partition, p);
@@ -313,7 +324,7 @@ public final class LogStore implements Store {
                     erased[0] = true;
                 }
                 return true;
-            });
+            }, System::nanoTime, io);
         } catch (IOException | RuntimeException e) {
             if (snap == null) {
                 throw e;
@@ -445,6 +456,12 @@ public final class LogStore implements Store {
         Partition.closeAll(open.values());
         for (ThreadLoop loop : ownLoops) {
             loop.stop();
+        }
+        io.shutdown(); // never shutdownNow: see the syncer; the closes queued their last work there
+        try {
+            io.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         scans.shutdownNow();
         heap.close();

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -22,12 +24,17 @@ import org.slf4j.LoggerFactory;
  * One partition's append-only log: numbered segment files in one folder (see {@link SegmentFiles}), each
  * rolled at {@code segmentBytes}. Frames (see {@link Frames}) never span segments.
  *
- * <p>Threads: {@link #append} runs on the partition's writer only. {@link #sync} runs on the store's
- * syncer thread, so an fsync never stalls writes; it and the segment roll take this object's lock, the one
- * lock here (held for an fsync at most, never by a write). No thread that touches the segment's channel
- * may be interrupted: an interrupt closes a {@link FileChannel} for every user. Readers ({@link #read}) use their own file
- * handles and stop at an end position taken when they start, so they never see a frame being written. A
- * compaction replaces sealed segments by new generations ({@link #swapIn}) except where a scan pinned them.
+ * <p>Threads: {@link #append} and the roll run on the partition's writer only (an event loop): the roll
+ * does no blocking I/O there. The next segment is created and its folder entry synced ahead of need on the
+ * store's I/O executor ({@code io}), and the sealed segment's fsync and close are handed to that executor
+ * (in order, so whatever is queued behind them, a snapshot, sees them done). {@link #sync} runs on the
+ * syncer. {@link #current}, {@link #prepared} and {@link #files} are guarded by this object's lock, held only
+ * to swap or fsync a channel; {@link #append} reads {@link #current} under it once per call and writes to
+ * that channel without it (a roll, the one thing that replaces it, runs on the same thread). No thread that
+ * touches a segment's channel may be interrupted: an interrupt closes a {@link FileChannel} for every user.
+ * Readers ({@link #read}) use their own file handles and stop at an end position taken when they start, so
+ * they never see a frame being written. A compaction replaces sealed segments by new generations
+ * ({@link #swapIn}) except where a scan pinned them.
  */
 final class SegmentedLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentedLog.class);
@@ -63,8 +70,16 @@ final class SegmentedLog implements AutoCloseable {
     private final SegmentPins pins;
     /** How a roll creates a segment and syncs the folder; guarded by this. */
     private LogFiles files = LogFiles.REAL;
+    /** Runs the roll's blocking work: creating the next segment, fsyncing and closing the sealed one. */
+    private final Executor io;
     /** Guarded by this: the segment being appended to. */
-    private FileChannel current;
+    private @Nullable FileChannel current;
+    /** Guarded by this: the next segment, created (and its folder entry synced) ahead of the roll, or null. */
+    private @Nullable FileChannel prepared;
+    /** Guarded by this: whether the I/O executor is creating the next segment now (a roll waits for it). */
+    private boolean preparing;
+    /** Bytes of the sealed segments: disk use without listing the folder (a metrics scrape reads it). */
+    private final AtomicLong sealedBytes = new AtomicLong();
     private volatile long currentSeq;
     /** Bytes in the current segment; written by the writer, read by readers and the syncer. */
     private volatile long currentSize;
@@ -72,7 +87,11 @@ final class SegmentedLog implements AutoCloseable {
     private volatile boolean dirty;
 
     private SegmentedLog(Path dir, long segmentBytes, NavigableMap<Long, Integer> segments, LongSupplier nanoTime,
-            long seq, FileChannel current, long size) {
+            Executor io, long seq, FileChannel current, long size) throws IOException {
+        this.io = io;
+        for (Map.Entry<Long, Integer> e : segments.headMap(seq, false).entrySet()) {
+            sealedBytes.addAndGet(Files.size(SegmentFiles.file(dir, e.getKey(), e.getValue())));
+        }
         this.dir = dir;
         this.segmentBytes = segmentBytes;
         this.segments = new ConcurrentSkipListMap<>(segments);
@@ -83,17 +102,17 @@ final class SegmentedLog implements AutoCloseable {
     }
 
     static SegmentedLog open(Path dir, long segmentBytes, Position from, FrameVisitor visitor) throws IOException {
-        return open(dir, segmentBytes, from, visitor, System::nanoTime);
+        return open(dir, segmentBytes, from, visitor, System::nanoTime, Runnable::run);
     }
 
     /**
      * Opens the log in {@code dir}, replaying every frame from {@code from} through {@code visitor}. A torn
      * or corrupt frame at the end of the last segment (a crash while writing it, so never acknowledged) is
      * cut off; one anywhere else means damaged data, and the open fails rather than lose it silently.
-     * {@code nanoTime} times the leases of scans' pins.
+     * {@code nanoTime} times the leases of scans' pins; {@code io} runs the roll's blocking work.
      */
-    static SegmentedLog open(Path dir, long segmentBytes, Position from, FrameVisitor visitor, LongSupplier nanoTime)
-            throws IOException {
+    static SegmentedLog open(Path dir, long segmentBytes, Position from, FrameVisitor visitor, LongSupplier nanoTime,
+            Executor io) throws IOException {
         Files.createDirectories(dir);
         NavigableMap<Long, Integer> found = SegmentFiles.scan(dir);
         if (found.isEmpty()) {
@@ -101,15 +120,28 @@ final class SegmentedLog implements AutoCloseable {
                     StandardOpenOption.WRITE);
             syncDirectory(dir);
             found.put(1L, 0);
-            return new SegmentedLog(dir, segmentBytes, found, nanoTime, 1, ch, 0);
+            return new SegmentedLog(dir, segmentBytes, found, nanoTime, io, 1, ch, 0);
         }
+        // A segment created ahead of its roll (see prepareNext) may follow the one a crash tore: the torn tail
+        // that is cut off is the one of the last segment holding anything.
         long lastSeq = found.lastKey();
+        long lastWritten = lastSeq;
+        while (lastWritten > found.firstKey() && found.containsKey(lastWritten)
+                && Files.size(SegmentFiles.file(dir, lastWritten, found.get(lastWritten))) == 0) {
+            lastWritten--;
+        }
         for (Map.Entry<Long, Integer> e : found.tailMap(from.segment(), true).entrySet()) {
             long seq = e.getKey();
             Path file = SegmentFiles.file(dir, seq, e.getValue());
             boolean last = seq == lastSeq;
             long start = seq == from.segment() ? from.offset() : 0;
-            long intact = readSegment(file, start, Long.MAX_VALUE, seq, visitor, !last);
+            long intact = readSegment(file, start, Long.MAX_VALUE, seq, visitor, seq < lastWritten);
+            if (!last && intact < Files.size(file)) {
+                try (FileChannel torn = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                    torn.truncate(intact);
+                    torn.force(true);
+                }
+            }
             if (last) {
                 long size = Files.size(file);
                 FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
@@ -117,7 +149,7 @@ final class SegmentedLog implements AutoCloseable {
                     ch.truncate(intact);
                     ch.force(true);
                 }
-                return new SegmentedLog(dir, segmentBytes, found, nanoTime, seq, ch, intact);
+                return new SegmentedLog(dir, segmentBytes, found, nanoTime, io, seq, ch, intact);
             }
         }
         throw new IOException("log position " + from + " is past the last segment in " + dir);
@@ -155,12 +187,14 @@ final class SegmentedLog implements AutoCloseable {
      */
     boolean swapIn(long seq, int generation, Path cleaned) throws IOException {
         Path old = SegmentFiles.file(dir, seq, generation);
+        long change = Files.size(cleaned) - Files.size(old);
         synchronized (pins) {
             if (pins.pinned(seq) || generation(seq) != generation || seq >= currentSeq) {
                 return false;
             }
             Files.move(cleaned, SegmentFiles.file(dir, seq, generation + 1), StandardCopyOption.ATOMIC_MOVE);
             segments.put(seq, generation + 1);
+            sealedBytes.addAndGet(change);
         }
         syncDirectory(dir); // the new name is durable before the old one goes
         Files.delete(old);
@@ -237,7 +271,13 @@ final class SegmentedLog implements AutoCloseable {
             roll();
         }
         long start = currentSize;
-        FileChannel ch = current;
+        FileChannel ch;
+        synchronized (this) {
+            ch = current;
+        }
+        if (ch == null) {
+            throw new IOException("the log of " + dir + " is closed");
+        }
         ByteBuffer bb = ByteBuffer.wrap(bytes, 0, length);
         try {
             while (bb.hasRemaining()) {
@@ -277,34 +317,107 @@ final class SegmentedLog implements AutoCloseable {
     }
 
     /**
-     * Seals the current segment (durably) and starts the next; either all of it happens or the log stays
-     * as it was (the new file closed and removed), so the next append simply tries again. A file already
-     * at the next number is a leftover of a roll that failed before (it holds nothing acknowledged: no
-     * frame is written before a roll completes), so it is truncated and taken.
+     * Seals the current segment and starts the next; either all of it happens or the log stays as it was
+     * (a new file closed and removed), so the next append simply tries again. The next segment is normally
+     * the one created ahead ({@link #prepareNext}); only when that is not ready (its creation failed, say)
+     * is it created here. The sealed segment is fsynced and closed on the I/O executor: frames acknowledged
+     * with worker_persist 0 were fsynced already, the others are within the persist interval either way. A
+     * file already at the next number is a leftover of a failed creation (never acknowledged data: no frame
+     * is written before a roll completes), so it is truncated and taken.
      */
-    private synchronized void roll() throws IOException {
-        current.force(false);
-        dirty = false;
+    private void roll() throws IOException {
         long seq = currentSeq + 1;
         Path file = SegmentFiles.file(dir, seq, 0);
-        FileChannel next = null;
-        try {
-            next = files.create(file);
-            files.syncDirectory(dir);
-        } catch (IOException | RuntimeException e) {
-            undoRoll(next, file, e);
-            throw e;
+        FileChannel next;
+        LogFiles ops;
+        synchronized (this) {
+            while (preparing) { // rare: the roll came sooner than the creation ahead of it finished
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while the next segment was created");
+                }
+            }
+            next = prepared;
+            prepared = null;
+            ops = files;
+            preparing = next == null; // a creation ahead that starts now must not create the same file
         }
-        FileChannel sealed = current;
-        current = next;
+        if (next == null) {
+            try {
+                next = ops.create(file);
+                ops.syncDirectory(dir);
+            } catch (IOException | RuntimeException e) {
+                undoRoll(next, file, e);
+                throw e;
+            } finally {
+                synchronized (this) {
+                    preparing = false;
+                }
+            }
+        }
+        FileChannel sealed;
+        synchronized (this) {
+            sealed = current;
+            current = next;
+        }
         segments.put(seq, 0);
+        sealedBytes.addAndGet(currentSize);
         currentSeq = seq;
         currentSize = 0;
-        try {
-            sealed.close();
-        } catch (IOException e) {
-            LOG.warn("closing the sealed segment {} failed (its bytes are synced): {}", file(seq - 1), e.toString());
-        }
+        dirty = false; // the sealed segment's fsync is queued below; the new one holds nothing yet
+        Path sealedFile = file(seq - 1);
+        io.execute(() -> {
+            try (FileChannel c = sealed) {
+                if (c != null) {
+                    c.force(false);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.error("fsyncing the sealed segment {} failed: {}", sealedFile, e.toString());
+            }
+        });
+        prepareNext();
+    }
+
+    /**
+     * Creates the next segment on the I/O executor, so that the roll on the writer finds it ready. While
+     * it runs ({@link #preparing}) a roll waits rather than create the same file beside it.
+     */
+    private void prepareNext() {
+        long seq = currentSeq + 1;
+        io.execute(() -> {
+            Path file = SegmentFiles.file(dir, seq, 0);
+            LogFiles ops;
+            synchronized (this) {
+                if (prepared != null || preparing || current == null || currentSeq + 1 != seq) {
+                    return;
+                }
+                preparing = true;
+                ops = files;
+            }
+            FileChannel ch = null;
+            try {
+                ch = ops.create(file);
+                ops.syncDirectory(dir);
+            } catch (IOException | RuntimeException e) {
+                undoRoll(ch, file, e);
+                ch = null;
+                LOG.warn("creating the next log segment {} ahead failed (the roll tries again): {}", file, e.toString());
+            }
+            boolean unused;
+            synchronized (this) {
+                preparing = false;
+                unused = ch != null && (current == null || files != ops || currentSeq + 1 != seq);
+                if (ch != null && !unused) {
+                    prepared = ch;
+                }
+                notifyAll();
+            }
+            if (unused) { // closed or given other file operations meanwhile; no roll used the file
+                undoRoll(ch, file, new IOException("not needed any more"));
+            }
+        });
     }
 
     /** Closes and removes the file of a roll that failed; what fails here is added to {@code e}, never thrown. */
@@ -319,9 +432,18 @@ final class SegmentedLog implements AutoCloseable {
         }
     }
 
-    /** Replaces the file operations of rolls: tests inject faults with it. */
-    void useFiles(LogFiles ops) {
-        this.files = ops;
+    /** Replaces the file operations of rolls (and drops a segment created ahead): tests inject faults with it. */
+    void useFiles(LogFiles ops) throws IOException {
+        FileChannel ahead;
+        synchronized (this) {
+            files = ops;
+            ahead = prepared;
+            prepared = null;
+        }
+        if (ahead != null) {
+            ahead.close();
+            Files.deleteIfExists(SegmentFiles.file(dir, currentSeq + 1, 0));
+        }
     }
 
     /**
@@ -363,17 +485,17 @@ final class SegmentedLog implements AutoCloseable {
         }
     }
 
-    /** Bytes of every segment file. */
-    long diskBytes() throws IOException {
-        long total = 0;
-        for (long seq : segments.keySet()) {
-            total += Files.size(file(seq));
-        }
-        return total;
+    /** Bytes of every segment, kept as counters by the roll and the compaction: no file-system call. */
+    long diskBytes() {
+        return sealedBytes.get() + currentSize;
     }
 
     @Override
     public synchronized void close() throws IOException {
+        if (prepared != null) {
+            prepared.close(); // an empty next segment stays: an open takes it as the (empty) last one
+            prepared = null;
+        }
         if (current != null) {
             try {
                 current.force(false);
