@@ -184,31 +184,28 @@ final class Compactor {
 
     private AddFrame read(ByteSource r, ByteSink key, long[] h, List<long[]> hashes) {
         AddFrame f = new AddFrame();
-        int tenants = r.varint();
-        List<byte[]> prefixes = new ArrayList<>(tenants);
-        for (int t = 0; t < tenants; t++) {
-            int length = r.varint();
-            int at = r.skip(length);
-            ByteSink prefix = new ByteSink(length + 5);
-            prefix.putVarint(length);
-            prefix.putBytes(r.array(), at, length);
-            prefixes.add(java.util.Arrays.copyOf(prefix.array(), prefix.length()));
-        }
-        f.tenants.addAll(prefixes);
-        int records = r.varint();
-        for (int k = 0; k < records; k++) {
-            int t = r.varint();
-            int length = r.varint();
-            int at = r.skip(length);
-            byte[] prefix = prefixes.get(t);
-            key.reset();
-            key.putBytes(prefix, 0, prefix.length);
-            key.putBytes(r.array(), at, length);
-            hash.hash128(key.array(), key.length(), h);
-            hashes.add(new long[] {h[0], h[1]});
-            f.records.add(new int[] {t, f.ids.length(), length});
-            f.ids.putBytes(r.array(), at, length);
-        }
+        Frames.readPairs(r, new Frames.PairSink() {
+            @Override
+            public void tenant(int index, byte[] array, int at, int length) {
+                ByteSink prefix = new ByteSink(length + 5);
+                prefix.putVarint(length);
+                prefix.putBytes(array, at, length);
+                f.tenants.add(java.util.Arrays.copyOf(prefix.array(), prefix.length()));
+            }
+
+            @Override
+            public boolean record(int tenant, byte[] array, int at, int length) {
+                byte[] prefix = f.tenants.get(tenant);
+                key.reset();
+                key.putBytes(prefix, 0, prefix.length);
+                key.putBytes(array, at, length);
+                hash.hash128(key.array(), key.length(), h);
+                hashes.add(new long[] {h[0], h[1]});
+                f.records.add(new int[] {tenant, f.ids.length(), length});
+                f.ids.putBytes(array, at, length);
+                return true;
+            }
+        });
         return f;
     }
 
@@ -270,16 +267,7 @@ final class Compactor {
             if (count == 0) {
                 continue;
             }
-            frame.reset();
-            frame.setLength(Frames.HEADER);
-            frame.put(Frames.ADD);
-            frame.putVarint(tenantsKept.size());
-            for (byte[] prefix : tenantsKept) {
-                frame.putBytes(prefix, 0, prefix.length);
-            }
-            frame.putVarint(count);
-            frame.putBytes(records.array(), 0, records.length());
-            Frames.seal(frame, 0);
+            Frames.writePairs(frame, Frames.ADD, tenantsKept, count, records);
             ByteBuffer bb = ByteBuffer.wrap(frame.array(), 0, frame.length());
             while (bb.hasRemaining()) {
                 out.write(bb);

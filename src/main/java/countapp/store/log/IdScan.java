@@ -92,37 +92,35 @@ final class IdScan {
      * with ids still left in the frame, else -1.
      */
     private static int readFrame(ByteSource r, byte[] wanted, List<String> ids, int skip, int max) {
-        int tenants = r.varint();
-        int match = -1;
-        for (int t = 0; t < tenants; t++) {
-            int length = r.varint();
-            int at = r.skip(length);
-            if (match < 0 && length == wanted.length
-                    && Arrays.equals(r.array(), at, at + length, wanted, 0, length)) {
-                match = t;
+        int[] match = {-1};
+        int[] seen = {0};
+        int[] stoppedAt = {-1};
+        Frames.readPairs(r, new Frames.PairSink() {
+            @Override
+            public void tenant(int index, byte[] array, int at, int length) {
+                if (match[0] < 0 && length == wanted.length && Arrays.equals(array, at, at + length, wanted, 0, length)) {
+                    match[0] = index;
+                }
             }
-        }
-        if (match < 0) {
-            return -1;
-        }
-        int records = r.varint();
-        int seen = 0;
-        for (int k = 0; k < records; k++) {
-            int t = r.varint();
-            int length = r.varint();
-            if (t != match) {
-                r.skip(length);
-                continue;
+
+            @Override
+            public boolean records() {
+                return match[0] >= 0;
             }
-            if (seen++ < skip) {
-                r.skip(length);
-                continue;
+
+            @Override
+            public boolean record(int tenant, byte[] array, int at, int length) {
+                if (tenant != match[0] || seen[0]++ < skip) {
+                    return true;
+                }
+                if (ids.size() == max) {
+                    stoppedAt[0] = seen[0] - 1;
+                    return false;
+                }
+                ids.add(new String(array, at, length, java.nio.charset.StandardCharsets.UTF_8));
+                return true;
             }
-            if (ids.size() == max) {
-                return seen - 1;
-            }
-            ids.add(r.utf8(length));
-        }
-        return -1;
+        });
+        return stoppedAt[0];
     }
 }

@@ -85,6 +85,7 @@ final class LogPartition implements Partition, PartitionStats {
     /** The group being gathered for the next commit, and scratch space; loop thread only, reused. */
     private final List<Add> groupAdds = new ArrayList<>();
     private final List<Tenant> groupTenants = new ArrayList<>();
+    private final List<byte[]> groupPrefixes = new ArrayList<>();
     private final Map<String, Integer> groupTenantIndex = new HashMap<>();
     private final ByteSink head = new ByteSink(256);
     private final ByteSink records = new ByteSink(256);
@@ -295,14 +296,7 @@ final class LogPartition implements Partition, PartitionStats {
         }
         try {
             Compactor.markNeeded(store.logDir(id)); // the erased ids' bytes must leave the old segments later
-            head.reset();
-            head.setLength(Frames.HEADER);
-            head.put(Frames.ERASE);
-            head.putVarint(1);
-            head.putBytes(t.prefix, 0, t.prefix.length);
-            head.putVarint(count);
-            head.putBytes(records.array(), 0, records.length());
-            Frames.seal(head, 0);
+            Frames.writePairs(head, Frames.ERASE, List.of(t.prefix), count, records);
             log.append(head.array(), head.length());
             if (syncEveryWrite) {
                 log.sync();
@@ -580,16 +574,11 @@ final class LogPartition implements Partition, PartitionStats {
                 }
             }
             if (recordCount > 0) {
-                head.reset();
-                head.setLength(Frames.HEADER);
-                head.put(Frames.ADD);
-                head.putVarint(groupTenants.size());
+                groupPrefixes.clear();
                 for (Tenant t : groupTenants) {
-                    head.putBytes(t.prefix, 0, t.prefix.length); // the prefix is varint length + UTF-8
+                    groupPrefixes.add(t.prefix); // the prefix is varint length + UTF-8
                 }
-                head.putVarint(recordCount);
-                head.putBytes(records.array(), 0, records.length());
-                Frames.seal(head, 0);
+                Frames.writePairs(head, Frames.ADD, groupPrefixes, recordCount, records);
                 try {
                     long start = System.nanoTime();
                     log.append(head.array(), head.length());

@@ -21,7 +21,9 @@ import countapp.model.Retention;
 import countapp.model.Window;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -342,24 +344,26 @@ public final class LogStore implements Store {
     @SuppressWarnings("NonAtomicVolatileUpdate") // replay runs before any reader, on one thread
     private void replay(ByteSource r, Map<String, LogPartition.Tenant> tenants, PairIndex index, ByteSink key,
             long[] h, boolean add) {
-        int count = r.varint();
-        LogPartition.Tenant[] table = new LogPartition.Tenant[count];
-        for (int t = 0; t < count; t++) {
-            table[t] = tenant(tenants, r.utf8(r.varint()));
-        }
-        int records = r.varint();
-        for (int k = 0; k < records; k++) {
-            LogPartition.Tenant t = table[r.varint()];
-            int length = r.varint();
-            int at = r.skip(length);
-            key.reset();
-            key.putBytes(t.prefix, 0, t.prefix.length);
-            key.putBytes(r.array(), at, length);
-            hash.hash128(key.array(), key.length(), h);
-            if (add ? index.add(h[0], h[1]) : index.remove(h[0], h[1])) {
-                t.count += add ? 1 : -1;
+        List<LogPartition.Tenant> table = new ArrayList<>();
+        Frames.readPairs(r, new Frames.PairSink() {
+            @Override
+            public void tenant(int i, byte[] array, int at, int length) {
+                table.add(LogStore.tenant(tenants, new String(array, at, length, java.nio.charset.StandardCharsets.UTF_8)));
             }
-        }
+
+            @Override
+            public boolean record(int tenant, byte[] array, int at, int length) {
+                LogPartition.Tenant t = table.get(tenant);
+                key.reset();
+                key.putBytes(t.prefix, 0, t.prefix.length);
+                key.putBytes(array, at, length);
+                hash.hash128(key.array(), key.length(), h);
+                if (add ? index.add(h[0], h[1]) : index.remove(h[0], h[1])) {
+                    t.count += add ? 1 : -1;
+                }
+                return true;
+            }
+        });
     }
 
     static LogPartition.Tenant tenant(Map<String, LogPartition.Tenant> tenants, String name) {
