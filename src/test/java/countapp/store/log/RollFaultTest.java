@@ -69,6 +69,27 @@ class RollFaultTest {
         }
     }
 
+    /** Adds new ids in tens until the log rolled to its second segment; returns how many (all acknowledged). */
+    private static int fillFirstSegment(LogPartition p) throws Exception {
+        int next = 0;
+        while (p.log().end().segment() == 1) {
+            assertThat(add(p, next, next + 10)).isEqualTo(10);
+            next += 10;
+        }
+        return next;
+    }
+
+    /** Tenant t's count after reopening the store without its snapshot, as after a crash. */
+    private long countAfterFullReplay() throws Exception {
+        Files.deleteIfExists(root.resolve("0/log/snapshot"));
+        LogStore reopened = new LogStore(root, 1, 7, 11, Duration.ofMillis(100), StoreListener.NONE, 1024);
+        try {
+            return reopened.open(0, Duration.ofSeconds(5)).count("t").get(5, TimeUnit.SECONDS);
+        } finally {
+            reopened.close();
+        }
+    }
+
     @Test
     void issue19_append_rollFailsAtTheFolderSync_logAsItWasThenWritesResumeWithoutRestart() throws Exception {
         LogStore store = new LogStore(root, 1, 7, 11, Duration.ofMillis(100), StoreListener.NONE, 1024);
@@ -76,11 +97,8 @@ class RollFaultTest {
         try {
             LogPartition p = (LogPartition) store.open(0, Duration.ofSeconds(5));
             FaultyFiles faults = new FaultyFiles();
-            int next = 0;
-            while (p.log().end().segment() == 1) { // fill the first segment
-                acknowledged += add(p, next, next + 10);
-                next += 10;
-            }
+            int next = fillFirstSegment(p);
+            acknowledged += next;
             acknowledged += add(p, next, next + 10);
             next += 10;
             faults.failSync = true;
@@ -125,15 +143,7 @@ class RollFaultTest {
         } finally {
             store.close();
         }
-        Files.deleteIfExists(root.resolve("0/log/snapshot"));
-        LogStore reopened = new LogStore(root, 1, 7, 11, Duration.ofMillis(100), StoreListener.NONE, 1024);
-        try {
-            LogPartition p = (LogPartition) reopened.open(0, Duration.ofSeconds(5));
-            assertThat(p.count("t").get(5, TimeUnit.SECONDS)).as("every acknowledged add, after a full replay")
-                    .isEqualTo(acknowledged);
-        } finally {
-            reopened.close();
-        }
+        assertThat(countAfterFullReplay()).as("every acknowledged add, after a full replay").isEqualTo(acknowledged);
     }
 
     @Test
@@ -143,11 +153,8 @@ class RollFaultTest {
         try {
             LogPartition p = (LogPartition) store.open(0, Duration.ofSeconds(5));
             FaultyFiles faults = new FaultyFiles();
-            int next = 0;
-            while (p.log().end().segment() == 1) {
-                acknowledged += add(p, next, next + 10);
-                next += 10;
-            }
+            int next = fillFirstSegment(p);
+            acknowledged += next;
             faults.failCreate = true;
             p.log().useFiles(faults);
             // A leftover of an earlier failed roll that could not even be removed: an empty next segment.
@@ -174,13 +181,6 @@ class RollFaultTest {
         } finally {
             store.close();
         }
-        Files.deleteIfExists(root.resolve("0/log/snapshot"));
-        LogStore reopened = new LogStore(root, 1, 7, 11, Duration.ofMillis(100), StoreListener.NONE, 1024);
-        try {
-            LogPartition p = (LogPartition) reopened.open(0, Duration.ofSeconds(5));
-            assertThat(p.count("t").get(5, TimeUnit.SECONDS)).isEqualTo(acknowledged);
-        } finally {
-            reopened.close();
-        }
+        assertThat(countAfterFullReplay()).as("every acknowledged add, after a full replay").isEqualTo(acknowledged);
     }
 }
