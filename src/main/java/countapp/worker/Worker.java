@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +60,8 @@ public final class Worker {
     /** Start-only keys that differ on disk, as last logged (housekeeping thread only). */
     private List<String> pendingRestart = List.of();
     private final ClusterSecret secret;
+    /** Set before the parent check is scheduled; read on the housekeeping thread. */
+    private volatile @Nullable ParentWatch parentWatch;
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "housekeeping");
         t.setDaemon(true);
@@ -123,6 +126,7 @@ public final class Worker {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop("a termination signal").join(), "shutdown"));
         if (options.parentPid() > 0) {
+            parentWatch = new ParentWatch(options.parentPid());
             housekeeping.scheduleWithFixedDelay(this::checkParent, 1, 1, TimeUnit.SECONDS);
         }
         long reloadMs = config.configCheck().toMillis();
@@ -247,13 +251,22 @@ public final class Worker {
 
     private void checkParent() {
         try {
-            boolean alive = ProcessHandle.of(options.parentPid()).map(ProcessHandle::isAlive).orElse(false);
-            if (!alive) {
-                LOG.warn("coordinator (pid {}) is gone; stopping so no worker is left orphaned", options.parentPid());
-                stopAndExit("coordinator gone");
+            ParentWatch watch = parentWatch;
+            if (watch == null) {
+                return;
+            }
+            ParentWatch.Verdict verdict = watch.check();
+            switch (verdict) {
+                case GONE -> {
+                    LOG.warn("coordinator (pid {}) is gone; stopping so no worker is left orphaned", options.parentPid());
+                    stopAndExit("coordinator gone");
+                }
+                case UNKNOWN -> LOG.warn("could not read the state of the coordinator (pid {}), though it is there; "
+                        + "checking again in a second", options.parentPid());
+                case ALIVE -> { }
             }
         } catch (RuntimeException e) {
-            LOG.warn("parent check failed: {}", e.toString());
+            LOG.warn("parent check failed (checking again in a second): {}", e.toString());
         }
     }
 }

@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,9 +28,13 @@ import org.slf4j.LoggerFactory;
  * segment is replaced by an atomic rename, and the snapshot (whose position would not fit a rewritten
  * segment) is deleted first, so a crash at any point leaves a log that replays to the same pairs.
  *
- * <p>Runs on the store's scan executor; the membership checks hop to the partition's writer, a chunk of
- * records at a time. An id listing that runs across a rewrite may fail (its cursor points into the old
- * segment): the client sees a broken stream, never a wrong one.
+ * <p>Scans: a rewritten segment gets a new generation, a new file name (see {@link SegmentFiles}), so a
+ * paged scan's cursor, which names the generation it was taken in, can never point into a rewritten file.
+ * A scan pins the segments it still has to read ({@link SegmentPins}); segments are rewritten in log order
+ * and the compaction stops at the first pinned one, leaving the rest (and RUNNING) for its next round.
+ * Stopping there, rather than skipping ahead, keeps the replay exact: an ERASE frame is dropped only from a
+ * rewritten segment, and every earlier record of its pair is in an earlier, rewritten segment too. Without
+ * pins, a compaction between two chunks of a tenant erasure made it skip or misread ids (issue 19).
  *
  * <p>Duplicates: an ADD is written only for a new pair, so only a pair erased and added again has more
  * than one; of those the first stored record stays. A pair erased and added again while a compaction runs
@@ -73,7 +76,7 @@ final class Compactor {
 
     /** Rewrites every sealed segment; returns the bytes removed. Stops early (false from {@code goOn}) when the partition closes. */
     long run(java.util.function.BooleanSupplier goOn) throws IOException {
-        long current = log.end().segment();
+        List<Long> sealed = log.sealedSegments();
         // RUNNING covers this run; an erasure during it raises MARKER again for the next one.
         if (!Files.exists(dir.resolve(RUNNING))) {
             Files.createFile(dir.resolve(RUNNING));
@@ -81,17 +84,23 @@ final class Compactor {
         Files.deleteIfExists(dir.resolve(MARKER));
         Snapshot.delete(dir);
         SegmentedLog.syncDirectory(dir);
-        PairIndex erased = erasedIn(current);
+        if (sealed.isEmpty()) {
+            Files.deleteIfExists(dir.resolve(RUNNING));
+            return 0;
+        }
+        PairIndex erased = erasedIn(sealed.get(sealed.size() - 1));
         PairIndex kept = new PairIndex();
         long saved = 0;
-        for (long seq = 1; seq < current; seq++) {
+        for (long seq : sealed) {
             if (!goOn.getAsBoolean()) {
                 return saved; // RUNNING stays: the next round compacts again
             }
-            Path file = SegmentedLog.file(dir, seq);
-            if (Files.exists(file)) {
-                saved += rewrite(seq, file, erased, kept);
+            long removed = log.pinned(seq) ? -1 : rewrite(seq, erased, kept);
+            if (removed < 0) {
+                LOG.info("compaction of {} stops at segment {}: a scan is reading it; the next round goes on", dir, seq);
+                return saved; // RUNNING stays
             }
+            saved += removed;
         }
         Files.deleteIfExists(dir.resolve(RUNNING));
         SegmentedLog.syncDirectory(dir);
@@ -102,11 +111,11 @@ final class Compactor {
      * The pairs named by ERASE frames of the sealed segments: the only pairs that can have more than one ADD
      * record (an ADD is written only for a pair that is new), so the only ones whose duplicates need finding.
      */
-    private PairIndex erasedIn(long current) throws IOException {
+    private PairIndex erasedIn(long lastSealed) throws IOException {
         PairIndex erased = new PairIndex();
         ByteSink key = new ByteSink(256);
         long[] h = new long[2];
-        log.read(SegmentedLog.Position.START, new SegmentedLog.Position(current - 1, Long.MAX_VALUE), (kind, payload, next) -> {
+        log.read(SegmentedLog.Position.START, new SegmentedLog.Position(lastSealed, Long.MAX_VALUE), (kind, payload, next) -> {
             if (kind == Frames.ERASE) {
                 List<long[]> hashes = new ArrayList<>();
                 read(payload, key, h, hashes);
@@ -124,36 +133,49 @@ final class Compactor {
         final ByteSink ids = new ByteSink(256);
     }
 
-    private long rewrite(long seq, Path file, PairIndex erased, PairIndex kept) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    /** Rewrites one sealed segment as its next generation; returns the bytes removed, or -1 when it was called off. */
+    private long rewrite(long seq, PairIndex erased, PairIndex kept) throws IOException {
+        int generation = log.generation(seq);
+        Path file = SegmentFiles.file(dir, seq, generation);
+        Path tmp = SegmentFiles.cleaned(dir, seq, generation + 1);
         long before = Files.size(file);
         List<AddFrame> frames = new ArrayList<>();
         List<long[]> hashes = new ArrayList<>();
         int[] pending = {0};
+        boolean[] dropped = {false};
         try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteSink key = new ByteSink(256);
             long[] h = new long[2];
-            log.read(new SegmentedLog.Position(seq, 0), new SegmentedLog.Position(seq, Long.MAX_VALUE),
+            log.read(new SegmentedLog.Position(seq, 0), generation, new SegmentedLog.Position(seq, Long.MAX_VALUE),
                     (kind, payload, next) -> {
                         if (kind != Frames.ADD) {
+                            dropped[0] = true;
                             return true; // ERASE frames of sealed segments go (see the class comment)
                         }
                         AddFrame f = read(payload, key, h, hashes);
                         frames.add(f);
                         pending[0] += f.records.size();
                         if (pending[0] >= CHECK_CHUNK) {
-                            flush(out, frames, hashes, erased, kept);
+                            dropped[0] |= flush(out, frames, hashes, erased, kept);
                             pending[0] = 0;
                         }
                         return true;
                     });
-            flush(out, frames, hashes, erased, kept);
-            out.force(true);
+            dropped[0] |= flush(out, frames, hashes, erased, kept);
+            if (dropped[0]) {
+                out.force(true);
+            }
         }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        SegmentedLog.syncDirectory(dir);
-        long after = Files.size(file);
+        if (!dropped[0]) { // nothing to take out: the segment stays as it is (no write, no fsync)
+            Files.delete(tmp);
+            return 0;
+        }
+        long after = Files.size(tmp);
+        if (!log.swapIn(seq, generation, tmp)) {
+            Files.deleteIfExists(tmp);
+            return -1;
+        }
         if (before != after) {
             LOG.info("compacted {}: {} → {} bytes", file, before, after);
         }
@@ -162,42 +184,39 @@ final class Compactor {
 
     private AddFrame read(ByteSource r, ByteSink key, long[] h, List<long[]> hashes) {
         AddFrame f = new AddFrame();
-        int tenants = r.varint();
-        List<byte[]> prefixes = new ArrayList<>(tenants);
-        for (int t = 0; t < tenants; t++) {
-            int length = r.varint();
-            int at = r.skip(length);
-            ByteSink prefix = new ByteSink(length + 5);
-            prefix.putVarint(length);
-            prefix.putBytes(r.array(), at, length);
-            prefixes.add(java.util.Arrays.copyOf(prefix.array(), prefix.length()));
-        }
-        f.tenants.addAll(prefixes);
-        int records = r.varint();
-        for (int k = 0; k < records; k++) {
-            int t = r.varint();
-            int length = r.varint();
-            int at = r.skip(length);
-            byte[] prefix = prefixes.get(t);
-            key.reset();
-            key.putBytes(prefix, 0, prefix.length);
-            key.putBytes(r.array(), at, length);
-            hash.hash128(key.array(), key.length(), h);
-            hashes.add(new long[] {h[0], h[1]});
-            f.records.add(new int[] {t, f.ids.length(), length});
-            f.ids.putBytes(r.array(), at, length);
-        }
+        Frames.readPairs(r, new Frames.PairSink() {
+            @Override
+            public void tenant(int index, byte[] array, int at, int length) {
+                ByteSink prefix = new ByteSink(length + 5);
+                prefix.putVarint(length);
+                prefix.putBytes(array, at, length);
+                f.tenants.add(java.util.Arrays.copyOf(prefix.array(), prefix.length()));
+            }
+
+            @Override
+            public boolean record(int tenant, byte[] array, int at, int length) {
+                byte[] prefix = f.tenants.get(tenant);
+                key.reset();
+                key.putBytes(prefix, 0, prefix.length);
+                key.putBytes(array, at, length);
+                hash.hash128(key.array(), key.length(), h);
+                hashes.add(new long[] {h[0], h[1]});
+                f.records.add(new int[] {tenant, f.ids.length(), length});
+                f.ids.putBytes(array, at, length);
+                return true;
+            }
+        });
         return f;
     }
 
     /**
      * Asks the writer which of the gathered pairs are stored, and writes the frames with those only; of a
-     * pair erased and added again, only its first stored record stays.
+     * pair erased and added again, only its first stored record stays. Returns whether it left any record out.
      */
-    private void flush(FileChannel out, List<AddFrame> frames, List<long[]> hashes, PairIndex erased, PairIndex kept)
+    private boolean flush(FileChannel out, List<AddFrame> frames, List<long[]> hashes, PairIndex erased, PairIndex kept)
             throws IOException {
         if (frames.isEmpty()) {
-            return;
+            return false;
         }
         long[] flat = new long[hashes.size() * 2];
         for (int i = 0; i < hashes.size(); i++) {
@@ -219,6 +238,10 @@ final class Compactor {
             if (keep[k] && erased.contains(low, high)) {
                 keep[k] = kept.add(low, high);
             }
+        }
+        boolean dropped = false;
+        for (boolean k : keep) {
+            dropped |= !k;
         }
         int i = 0;
         ByteSink frame = new ByteSink(1 << 16);
@@ -244,16 +267,7 @@ final class Compactor {
             if (count == 0) {
                 continue;
             }
-            frame.reset();
-            frame.setLength(Frames.HEADER);
-            frame.put(Frames.ADD);
-            frame.putVarint(tenantsKept.size());
-            for (byte[] prefix : tenantsKept) {
-                frame.putBytes(prefix, 0, prefix.length);
-            }
-            frame.putVarint(count);
-            frame.putBytes(records.array(), 0, records.length());
-            Frames.seal(frame, 0);
+            Frames.writePairs(frame, Frames.ADD, tenantsKept, count, records);
             ByteBuffer bb = ByteBuffer.wrap(frame.array(), 0, frame.length());
             while (bb.hasRemaining()) {
                 out.write(bb);
@@ -261,5 +275,6 @@ final class Compactor {
         }
         frames.clear();
         hashes.clear();
+        return dropped;
     }
 }

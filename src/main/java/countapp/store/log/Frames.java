@@ -1,6 +1,7 @@
 package countapp.store.log;
 
 import countapp.codec.ByteSink;
+import countapp.codec.ByteSource;
 import java.util.zip.CRC32C;
 
 /**
@@ -33,6 +34,63 @@ final class Frames {
         crc.update(sink.array(), start + HEADER, payload);
         sink.putIntLE(start, payload);
         sink.putIntLE(start + 4, (int) crc.getValue());
+    }
+
+    /**
+     * Writes a whole ADD or ERASE frame into {@code frame} (reset first): the kind, the tenants' prefixes
+     * (each already varint length + UTF-8), the record count and the records (varint tenant index, varint
+     * id length, id), then the header. The one place this layout is written.
+     */
+    static void writePairs(ByteSink frame, byte kind, java.util.List<byte[]> prefixes, int count, ByteSink records) {
+        frame.reset();
+        frame.setLength(HEADER);
+        frame.put(kind);
+        frame.putVarint(prefixes.size());
+        for (byte[] prefix : prefixes) {
+            frame.putBytes(prefix, 0, prefix.length);
+        }
+        frame.putVarint(count);
+        frame.putBytes(records.array(), 0, records.length());
+        seal(frame, 0);
+    }
+
+    /** Receives the parts of a pair frame's payload, in order, from {@link #readPairs}. */
+    interface PairSink {
+        /** The frame's tenant number {@code index}: its UTF-8 name is {@code array[at, at + length)}. */
+        void tenant(int index, byte[] array, int at, int length);
+
+        /** Called once the tenants are read; false skips the records. */
+        default boolean records() {
+            return true;
+        }
+
+        /** One record: its tenant's number and its id's UTF-8 bytes; false stops the read. */
+        boolean record(int tenant, byte[] array, int at, int length);
+    }
+
+    /** Reads an ADD or ERASE payload (after its kind byte) into {@code sink}. The one place this layout is read. */
+    static void readPairs(ByteSource r, PairSink sink) {
+        int tenants = r.varint();
+        for (int t = 0; t < tenants; t++) {
+            int length = r.varint();
+            int at = r.skip(length);
+            sink.tenant(t, r.array(), at, length);
+        }
+        if (!sink.records()) {
+            return;
+        }
+        int records = r.varint();
+        for (int k = 0; k < records; k++) {
+            int t = r.varint();
+            if (t < 0 || t >= tenants) {
+                throw new ByteSource.MalformedException("a record of tenant " + t + " in a frame of " + tenants);
+            }
+            int length = r.varint();
+            int at = r.skip(length);
+            if (!sink.record(t, r.array(), at, length)) {
+                return;
+            }
+        }
     }
 
     static int intLE(byte[] b, int at) {

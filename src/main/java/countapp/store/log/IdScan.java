@@ -9,35 +9,70 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One step of listing a tenant's ids: reads the partition's log from a cursor, keeping the tenant's
- * records. The cursor is {@code segment:offset:skip}: the frame to resume at, and how many of the tenant's
- * ids in it were listed already. Runs on the store's scan executor, never on the writer: a dump reads the
- * partition's whole log (every tenant's frames), which must not hold up writes.
+ * records. Runs on the store's scan executor, never on the writer: a dump reads the partition's whole log
+ * (every tenant's frames), which must not hold up writes. The caller pins the segments from the cursor on
+ * (see {@link SegmentPins}) so that a compaction leaves them alone while the scan goes on.
  */
 final class IdScan {
     private IdScan() {}
 
-    static IdChunk scan(SegmentedLog log, String tenant, String cursor, SegmentedLog.Position end, int max) {
-        SegmentedLog.Position from = SegmentedLog.Position.START;
-        int skip = 0;
-        if (cursor != null) {
-            int last = cursor.lastIndexOf(':');
-            from = SegmentedLog.Position.parse(cursor.substring(0, last));
-            skip = Integer.parseInt(cursor.substring(last + 1));
+    /**
+     * Where a scan resumes: the frame at {@code offset} of segment {@code segment} as it was in generation
+     * {@code generation} (see {@link SegmentFiles}), and how many of the tenant's ids in it were listed
+     * already. Written {@code segment:generation:offset:skip}; the {@code segment:offset:skip} of earlier
+     * versions reads as generation 0, the only one they knew.
+     */
+    record Cursor(long segment, int generation, long offset, int skip) {
+        /** The log's start: offset 0 of segment 1 means the same in every generation. */
+        static final Cursor START = new Cursor(1, -1, 0, 0);
+
+        static Cursor parse(@Nullable String cursor) {
+            if (cursor == null) {
+                return START;
+            }
+            String[] parts = cursor.split(":", -1);
+            try {
+                if (parts.length == 3) {
+                    return new Cursor(Long.parseLong(parts[0]), 0, Long.parseLong(parts[1]), Integer.parseInt(parts[2]));
+                }
+                if (parts.length == 4) {
+                    return new Cursor(Long.parseLong(parts[0]), Integer.parseInt(parts[1]), Long.parseLong(parts[2]),
+                            Integer.parseInt(parts[3]));
+                }
+            } catch (NumberFormatException e) {
+                // falls through to the error below
+            }
+            throw new IllegalArgumentException("not a cursor of this store's id listings: " + cursor);
         }
+
+        SegmentedLog.Position position() {
+            return new SegmentedLog.Position(segment, offset);
+        }
+
+        @Override
+        public String toString() {
+            return segment + ":" + generation + ":" + offset + ":" + skip;
+        }
+    }
+
+    static IdChunk scan(SegmentedLog log, String tenant, Cursor cursor, SegmentedLog.Position end, int max) {
         byte[] wanted = tenant.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         List<String> ids = new ArrayList<>();
         String[] next = {null};
-        SegmentedLog.Position[] frameStart = {from};
-        int[] toSkip = {skip};
+        SegmentedLog.Position[] frameStart = {cursor.position()};
+        int[] toSkip = {cursor.skip()};
+        int generation = cursor.offset() == 0 && cursor.skip() == 0 ? -1 : cursor.generation();
         try {
-            log.read(from, end, (kind, payload, after) -> {
+            log.read(cursor.position(), generation, end, (kind, payload, after) -> {
                 if (kind == Frames.ADD) {
                     int taken = readFrame(payload, wanted, ids, toSkip[0], max);
                     if (taken >= 0) { // the chunk is full inside this frame: resume in it
-                        next[0] = frameStart[0] + ":" + taken;
+                        long seq = frameStart[0].segment();
+                        next[0] = new Cursor(seq, log.generation(seq), frameStart[0].offset(), taken).toString();
                         return false;
                     }
                 }
@@ -46,7 +81,7 @@ final class IdScan {
                 return true;
             });
         } catch (IOException e) {
-            throw new StoreException("listing the ids of a tenant failed: " + e.getMessage(), e);
+            throw new StoreException("listing the ids of a tenant failed: " + e, e);
         }
         return new IdChunk(ids, next[0]);
     }
@@ -57,37 +92,35 @@ final class IdScan {
      * with ids still left in the frame, else -1.
      */
     private static int readFrame(ByteSource r, byte[] wanted, List<String> ids, int skip, int max) {
-        int tenants = r.varint();
-        int match = -1;
-        for (int t = 0; t < tenants; t++) {
-            int length = r.varint();
-            int at = r.skip(length);
-            if (match < 0 && length == wanted.length
-                    && Arrays.equals(r.array(), at, at + length, wanted, 0, length)) {
-                match = t;
+        int[] match = {-1};
+        int[] seen = {0};
+        int[] stoppedAt = {-1};
+        Frames.readPairs(r, new Frames.PairSink() {
+            @Override
+            public void tenant(int index, byte[] array, int at, int length) {
+                if (match[0] < 0 && length == wanted.length && Arrays.equals(array, at, at + length, wanted, 0, length)) {
+                    match[0] = index;
+                }
             }
-        }
-        if (match < 0) {
-            return -1;
-        }
-        int records = r.varint();
-        int seen = 0;
-        for (int k = 0; k < records; k++) {
-            int t = r.varint();
-            int length = r.varint();
-            if (t != match) {
-                r.skip(length);
-                continue;
+
+            @Override
+            public boolean records() {
+                return match[0] >= 0;
             }
-            if (seen++ < skip) {
-                r.skip(length);
-                continue;
+
+            @Override
+            public boolean record(int tenant, byte[] array, int at, int length) {
+                if (tenant != match[0] || seen[0]++ < skip) {
+                    return true;
+                }
+                if (ids.size() == max) {
+                    stoppedAt[0] = seen[0] - 1;
+                    return false;
+                }
+                ids.add(new String(array, at, length, java.nio.charset.StandardCharsets.UTF_8));
+                return true;
             }
-            if (ids.size() == max) {
-                return seen - 1;
-            }
-            ids.add(r.utf8(length));
-        }
-        return -1;
+        });
+        return stoppedAt[0];
     }
 }

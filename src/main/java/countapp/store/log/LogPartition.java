@@ -85,6 +85,7 @@ final class LogPartition implements Partition, PartitionStats {
     /** The group being gathered for the next commit, and scratch space; loop thread only, reused. */
     private final List<Add> groupAdds = new ArrayList<>();
     private final List<Tenant> groupTenants = new ArrayList<>();
+    private final List<byte[]> groupPrefixes = new ArrayList<>();
     private final Map<String, Integer> groupTenantIndex = new HashMap<>();
     private final ByteSink head = new ByteSink(256);
     private final ByteSink records = new ByteSink(256);
@@ -93,10 +94,15 @@ final class LogPartition implements Partition, PartitionStats {
     private long[] undo = new long[64];
     private int undone;
     private int recordCount;
-    private static final int ERASE_CHUNK = 10_000;
+    /** Ids per chunk of a tenant erasure; tests make it small to get many chunks. */
+    volatile int eraseChunk = 10_000;
+    /** The pins of listings between two chunks, by the cursor of their next chunk. */
+    private final Map<String, SegmentPins.Pin> listingPins = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicBoolean compacting = new java.util.concurrent.atomic.AtomicBoolean();
     /** Bytes the windows hold, refreshed at each commit; read by metrics from any thread. */
     private volatile long windowBytes;
+    /** Runs between two chunks of a tenant erasure; the next chunk waits for it. Tests interleave work there. */
+    volatile java.util.function.Supplier<CompletableFuture<?>> betweenEraseChunks = () -> CompletableFuture.completedFuture(null);
     /** Whether this partition is on its committer's list for the current turn; loop thread only. */
     boolean pendingCommit;
 
@@ -121,6 +127,10 @@ final class LogPartition implements Partition, PartitionStats {
     @Override
     public int id() {
         return id;
+    }
+
+    SegmentedLog log() {
+        return log;
     }
 
     WriteLoop committerLoop() {
@@ -238,15 +248,23 @@ final class LogPartition implements Partition, PartitionStats {
             return CompletableFuture.failedFuture(new PartitionClosedException(id));
         }
         SegmentedLog.Position end = log.end();
-        return eraseChunks(tenant, null, end, 0L);
+        SegmentPins.Pin pin = log.pin(IdScan.Cursor.START.segment()); // held until the last chunk (see Compactor)
+        return eraseChunks(tenant, IdScan.Cursor.START, end, 0L, pin).whenComplete((n, e) -> pin.release());
     }
 
-    private CompletableFuture<Long> eraseChunks(String tenant, @Nullable String cursor, SegmentedLog.Position end,
-            long erasedSoFar) {
-        return CompletableFuture.supplyAsync(() -> IdScan.scan(log, tenant, cursor, end, ERASE_CHUNK), store.scanExecutor())
+    private CompletableFuture<Long> eraseChunks(String tenant, IdScan.Cursor cursor, SegmentedLog.Position end,
+            long erasedSoFar, SegmentPins.Pin pin) {
+        pin.moveTo(cursor.segment());
+        return CompletableFuture.supplyAsync(() -> IdScan.scan(log, tenant, cursor, end, eraseChunk), store.scanExecutor())
                 .thenCompose(chunk -> onWriter(() -> eraseNow(tenant, chunk.ids().toArray(String[]::new), chunk.ids().size()))
-                        .thenCompose(erased -> chunk.next() == null ? CompletableFuture.completedFuture(erasedSoFar + erased)
-                                : eraseChunks(tenant, chunk.next(), end, erasedSoFar + erased)));
+                        .thenCompose(erased -> {
+                            if (chunk.next() == null) {
+                                return CompletableFuture.completedFuture(erasedSoFar + erased);
+                            }
+                            return betweenEraseChunks.get().thenCompose(
+                                    v -> eraseChunks(tenant, IdScan.Cursor.parse(chunk.next()), end,
+                                            erasedSoFar + erased, pin));
+                        }));
     }
 
     /**
@@ -278,14 +296,7 @@ final class LogPartition implements Partition, PartitionStats {
         }
         try {
             Compactor.markNeeded(store.logDir(id)); // the erased ids' bytes must leave the old segments later
-            head.reset();
-            head.setLength(Frames.HEADER);
-            head.put(Frames.ERASE);
-            head.putVarint(1);
-            head.putBytes(t.prefix, 0, t.prefix.length);
-            head.putVarint(count);
-            head.putBytes(records.array(), 0, records.length());
-            Frames.seal(head, 0);
+            Frames.writePairs(head, Frames.ERASE, List.of(t.prefix), count, records);
             log.append(head.array(), head.length());
             if (syncEveryWrite) {
                 log.sync();
@@ -399,11 +410,44 @@ final class LogPartition implements Partition, PartitionStats {
         if (state != State.OPEN) {
             return CompletableFuture.failedFuture(new PartitionClosedException(id));
         }
+        IdScan.Cursor from;
+        try {
+            from = IdScan.Cursor.parse(cursor);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         SegmentedLog.Position end = log.end();
         Executor scans = store.scanExecutor();
-        CompletableFuture<IdChunk> chunk = CompletableFuture.supplyAsync(() -> IdScan.scan(log, tenant, cursor, end, max), scans);
+        SegmentPins.Pin pin = listingPin(cursor, from);
+        CompletableFuture<IdChunk> chunk = CompletableFuture.supplyAsync(() -> IdScan.scan(log, tenant, from, end, max), scans)
+                .whenComplete((c, e) -> keepPin(pin, c));
         // The log still holds erased ids: once anything was erased, keep only the ids the index holds.
         return erasedAny ? chunk.thenCompose(c -> onWriter(() -> stored(tenant, c))) : chunk;
+    }
+
+    /**
+     * The pin of a listing that resumes at {@code cursor}: the one its previous chunk left (moved to the
+     * cursor's segment), or a new one when the listing starts, or its pin's lease ran out or was lost with a
+     * restart (the cursor's generation check then catches a rewrite that happened meanwhile).
+     */
+    private SegmentPins.Pin listingPin(@Nullable String cursor, IdScan.Cursor from) {
+        SegmentPins.Pin pin = cursor == null ? null : listingPins.remove(cursor);
+        if (pin == null) {
+            return log.pin(from.segment());
+        }
+        pin.moveTo(from.segment());
+        return pin;
+    }
+
+    /** Keeps a listing's pin for its next chunk, under that chunk's cursor; releases it when the listing is done. */
+    private void keepPin(SegmentPins.Pin pin, @Nullable IdChunk chunk) {
+        if (chunk == null || chunk.next() == null) {
+            pin.release();
+            return;
+        }
+        pin.moveTo(IdScan.Cursor.parse(chunk.next()).segment());
+        listingPins.values().removeIf(SegmentPins.Pin::expired); // abandoned listings
+        listingPins.put(chunk.next(), pin);
     }
 
     private IdChunk stored(String tenant, IdChunk chunk) {
@@ -427,11 +471,7 @@ final class LogPartition implements Partition, PartitionStats {
 
     @Override
     public long diskBytes() {
-        try {
-            return log.diskBytes();
-        } catch (IOException e) {
-            return -1;
-        }
+        return log.diskBytes(); // a counter: a metrics scrape on the event loop lists no folder
     }
 
     /** The log's durable point moves here: called by the store's syncer for this partition's turn. */
@@ -534,16 +574,11 @@ final class LogPartition implements Partition, PartitionStats {
                 }
             }
             if (recordCount > 0) {
-                head.reset();
-                head.setLength(Frames.HEADER);
-                head.put(Frames.ADD);
-                head.putVarint(groupTenants.size());
+                groupPrefixes.clear();
                 for (Tenant t : groupTenants) {
-                    head.putBytes(t.prefix, 0, t.prefix.length); // the prefix is varint length + UTF-8
+                    groupPrefixes.add(t.prefix); // the prefix is varint length + UTF-8
                 }
-                head.putVarint(recordCount);
-                head.putBytes(records.array(), 0, records.length());
-                Frames.seal(head, 0);
+                Frames.writePairs(head, Frames.ADD, groupPrefixes, recordCount, records);
                 try {
                     long start = System.nanoTime();
                     log.append(head.array(), head.length());
@@ -630,9 +665,18 @@ final class LogPartition implements Partition, PartitionStats {
         return t != null ? t : LogStore.tenant(tenants, name);
     }
 
-    /** Persists and releases the partition; runs on the writer as its last act for this partition. */
+    /**
+     * Ends the partition on the writer (no write is taken after this), then hands its persisting to the
+     * store's I/O executor, behind the fsyncs of sealed segments queued before: the snapshot, the log's
+     * close and the lock's release are blocking file work that must not run on an event loop.
+     */
     private void finish() {
         state = State.CLOSED;
+        store.ioExecutor().execute(this::persistAndRelease);
+    }
+
+    /** Writes the snapshot and releases the partition; on the I/O executor, the last act for this partition. */
+    private void persistAndRelease() {
         if (windows != null) {
             windows.close();
         }

@@ -21,7 +21,9 @@ import countapp.model.Retention;
 import countapp.model.Window;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -30,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +67,12 @@ public final class LogStore implements Store {
     private final java.util.function.IntFunction<Committer> committerOf;
     private final ScheduledExecutorService syncer;
     private final ExecutorService scans;
+    /**
+     * The named, bounded executor of the log's blocking file work that must stay off the writers (event
+     * loops): creating segments ahead, fsyncing and closing sealed ones, snapshots on close, deleting
+     * expired window buckets. One thread, so its tasks run in order (a snapshot after the fsyncs before it).
+     */
+    private final ExecutorService io;
     private final Map<Integer, LogPartition> open = new ConcurrentHashMap<>();
     private final HeapGuard heap;
     private volatile Duration persistInterval;
@@ -106,8 +115,8 @@ public final class LogStore implements Store {
                 Retention.NONE, Clock.systemUTC());
     }
 
-    private LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval,
-            StoreListener listener, long segmentBytes, WriteLoop loop, HeapGuard heap, Retention windows, Clock clock) {
+    LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval,
+            StoreListener listener, long segmentBytes, @Nullable WriteLoop loop, HeapGuard heap, Retention windows, Clock clock) {
         this.heap = heap;
         this.windows = windows;
         this.clock = clock;
@@ -139,6 +148,7 @@ public final class LogStore implements Store {
             }
         });
         this.scans = Executors.newFixedThreadPool(2, r -> daemon(r, "id-scan"));
+        this.io = Executors.newSingleThreadExecutor(r -> daemon(r, "log-io"));
         syncs.schedule(persistInterval);
         if (windows.enabled()) {
             // Windows past the retention leave memory and disk soon after midnight even when no write comes.
@@ -203,6 +213,10 @@ public final class LogStore implements Store {
         return scans;
     }
 
+    Executor ioExecutor() {
+        return io;
+    }
+
     @Override
     public Partition open(int partition, Duration timeout, BooleanSupplier stillWanted) {
         if (partition < 0 || partition >= partitions) {
@@ -217,7 +231,7 @@ public final class LogStore implements Store {
         try {
             long started = System.nanoTime();
             Loaded loaded = load(dir);
-            Windows w = windows.enabled() ? Windows.open(dir.resolve("windows"), windows, today(), loaded.index) : null;
+            Windows w = windows.enabled() ? Windows.open(dir.resolve("windows"), windows, today(), loaded.index, io) : null;
             LogPartition p = new LogPartition(partition, this, loaded.log, loaded.index, loaded.tenants, lock,
                     committerOf.apply(partition), hash, w, loaded.erasedAny, persistInterval.isZero(), System::nanoTime);
             open.put(partition, p);
@@ -312,7 +326,7 @@ public final class LogStore implements Store {
                     erased[0] = true;
                 }
                 return true;
-            });
+            }, System::nanoTime, io);
         } catch (IOException | RuntimeException e) {
             if (snap == null) {
                 throw e;
@@ -330,24 +344,26 @@ public final class LogStore implements Store {
     @SuppressWarnings("NonAtomicVolatileUpdate") // replay runs before any reader, on one thread
     private void replay(ByteSource r, Map<String, LogPartition.Tenant> tenants, PairIndex index, ByteSink key,
             long[] h, boolean add) {
-        int count = r.varint();
-        LogPartition.Tenant[] table = new LogPartition.Tenant[count];
-        for (int t = 0; t < count; t++) {
-            table[t] = tenant(tenants, r.utf8(r.varint()));
-        }
-        int records = r.varint();
-        for (int k = 0; k < records; k++) {
-            LogPartition.Tenant t = table[r.varint()];
-            int length = r.varint();
-            int at = r.skip(length);
-            key.reset();
-            key.putBytes(t.prefix, 0, t.prefix.length);
-            key.putBytes(r.array(), at, length);
-            hash.hash128(key.array(), key.length(), h);
-            if (add ? index.add(h[0], h[1]) : index.remove(h[0], h[1])) {
-                t.count += add ? 1 : -1;
+        List<LogPartition.Tenant> table = new ArrayList<>();
+        Frames.readPairs(r, new Frames.PairSink() {
+            @Override
+            public void tenant(int i, byte[] array, int at, int length) {
+                table.add(LogStore.tenant(tenants, new String(array, at, length, java.nio.charset.StandardCharsets.UTF_8)));
             }
-        }
+
+            @Override
+            public boolean record(int tenant, byte[] array, int at, int length) {
+                LogPartition.Tenant t = table.get(tenant);
+                key.reset();
+                key.putBytes(t.prefix, 0, t.prefix.length);
+                key.putBytes(array, at, length);
+                hash.hash128(key.array(), key.length(), h);
+                if (add ? index.add(h[0], h[1]) : index.remove(h[0], h[1])) {
+                    t.count += add ? 1 : -1;
+                }
+                return true;
+            }
+        });
     }
 
     static LogPartition.Tenant tenant(Map<String, LogPartition.Tenant> tenants, String name) {
@@ -381,7 +397,11 @@ public final class LogStore implements Store {
     WriteBlockedException blocked(int partition, IOException e) {
         String m = String.valueOf(e.getMessage());
         boolean noSpace = m.contains("No space left") || m.contains("Disk quota exceeded");
-        return new WriteBlockedException(partition, noSpace, noSpace ? "the disk is full (" + m + ")" : "writing failed: " + m);
+        // The cause's class stays in the answer (a FileAlreadyExistsException or "Too many open files" explains it).
+        WriteBlockedException blocked = new WriteBlockedException(partition, noSpace,
+                noSpace ? "the disk is full (" + e + ")" : "writing failed: " + e);
+        blocked.initCause(e);
+        return blocked;
     }
 
     /** Why no partition may grow the index now (the heap is nearly full), or null. */
@@ -440,6 +460,12 @@ public final class LogStore implements Store {
         Partition.closeAll(open.values());
         for (ThreadLoop loop : ownLoops) {
             loop.stop();
+        }
+        io.shutdown(); // never shutdownNow: see the syncer; the closes queued their last work there
+        try {
+            io.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         scans.shutdownNow();
         heap.close();

@@ -1,30 +1,46 @@
 package countapp.store.log;
 
-import countapp.codec.ByteSink;
 import countapp.codec.ByteSource;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One partition's append-only log: numbered segment files {@code <seq>.log} in one folder, each rolled at
- * {@code segmentBytes}. Frames (see {@link Frames}) never span segments.
+ * One partition's append-only log: numbered segment files in one folder (see {@link SegmentFiles}), each
+ * rolled at {@code segmentBytes}. Frames (see {@link Frames}) never span segments.
  *
- * <p>Threads: {@link #append} runs on the partition's writer only. {@link #sync} runs on the store's
- * syncer thread, so an fsync never stalls writes; it and the segment roll take this object's lock, the one
- * lock here (held for an fsync at most, never by a write). No thread that touches the segment's channel
- * may be interrupted: an interrupt closes a {@link FileChannel} for every user. Readers ({@link #read}) use their own file
- * handles and stop at an end position taken when they start, so they never see a frame being written.
+ * <p>Threads: {@link #append} and the roll run on the partition's writer only (an event loop): the roll
+ * does no blocking I/O there. The next segment is created and its folder entry synced ahead of need on the
+ * store's I/O executor ({@code io}), and the sealed segment's fsync and close are handed to that executor
+ * (in order, so whatever is queued behind them, a snapshot, sees them done). {@link #sync} runs on the
+ * syncer. {@link #current}, {@link #prepared} and {@link #files} are guarded by this object's lock, held only
+ * to swap or fsync a channel; {@link #append} reads {@link #current} under it once per call and writes to
+ * that channel without it (a roll, the one thing that replaces it, runs on the same thread). No thread that
+ * touches a segment's channel may be interrupted: an interrupt closes a {@link FileChannel} for every user.
+ * Readers ({@link #read}) use their own file handles and stop at an end position taken when they start, so
+ * they never see a frame being written. A compaction replaces sealed segments by new generations
+ * ({@link #swapIn}) except where a scan pinned them.
  */
 final class SegmentedLog implements AutoCloseable {
-    static final String SUFFIX = ".log";
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentedLog.class);
+    static final String SUFFIX = SegmentFiles.SUFFIX;
+    /** How long a scan's pin outlives its last chunk: a client that stops fetching lets compaction go on. */
+    static final long PIN_LEASE_NANOS = 5L * 60 * 1_000_000_000L;
 
     /** A place in the log: a segment and a byte offset in it. */
     record Position(long segment, long offset) implements Comparable<Position> {
@@ -39,14 +55,6 @@ final class SegmentedLog implements AutoCloseable {
         public String toString() {
             return segment + ":" + offset;
         }
-
-        static Position parse(String s) {
-            int colon = s.indexOf(':');
-            if (colon < 0) {
-                throw new IllegalArgumentException("not a log position: " + s);
-            }
-            return new Position(Long.parseLong(s.substring(0, colon)), Long.parseLong(s.substring(colon + 1)));
-        }
     }
 
     /** Called for each intact frame while reading: its kind, a reader over its payload, and where it ends. */
@@ -57,104 +65,169 @@ final class SegmentedLog implements AutoCloseable {
 
     private final Path dir;
     private final long segmentBytes;
+    /** Every segment's number and its generation in use; the roll adds, {@link #swapIn} replaces. */
+    private final NavigableMap<Long, Integer> segments;
+    private final SegmentPins pins;
+    /** How a roll creates a segment and syncs the folder; guarded by this. */
+    private LogFiles files = LogFiles.REAL;
+    /** Runs the roll's blocking work: creating the next segment, fsyncing and closing the sealed one. */
+    private final Executor io;
     /** Guarded by this: the segment being appended to. */
-    private FileChannel current;
+    private @Nullable FileChannel current;
+    /** Guarded by this: the next segment, created (and its folder entry synced) ahead of the roll, or null. */
+    private @Nullable FileChannel prepared;
+    /** Guarded by this: whether the I/O executor is creating the next segment now (a roll waits for it). */
+    private boolean preparing;
+    /** Bytes of the sealed segments: disk use without listing the folder (a metrics scrape reads it). */
+    private final AtomicLong sealedBytes = new AtomicLong();
     private volatile long currentSeq;
     /** Bytes in the current segment; written by the writer, read by readers and the syncer. */
     private volatile long currentSize;
     /** Whether something was appended since the last fsync; set by the writer, cleared by the syncer. */
     private volatile boolean dirty;
 
-    private SegmentedLog(Path dir, long segmentBytes, long seq, FileChannel current, long size) {
+    private SegmentedLog(Path dir, long segmentBytes, NavigableMap<Long, Integer> segments, LongSupplier nanoTime,
+            Executor io, long seq, FileChannel current, long size) throws IOException {
+        this.io = io;
+        for (Map.Entry<Long, Integer> e : segments.headMap(seq, false).entrySet()) {
+            sealedBytes.addAndGet(Files.size(SegmentFiles.file(dir, e.getKey(), e.getValue())));
+        }
         this.dir = dir;
         this.segmentBytes = segmentBytes;
+        this.segments = new ConcurrentSkipListMap<>(segments);
+        this.pins = new SegmentPins(nanoTime, PIN_LEASE_NANOS);
         this.currentSeq = seq;
         this.current = current;
         this.currentSize = size;
+    }
+
+    static SegmentedLog open(Path dir, long segmentBytes, Position from, FrameVisitor visitor) throws IOException {
+        return open(dir, segmentBytes, from, visitor, System::nanoTime, Runnable::run);
     }
 
     /**
      * Opens the log in {@code dir}, replaying every frame from {@code from} through {@code visitor}. A torn
      * or corrupt frame at the end of the last segment (a crash while writing it, so never acknowledged) is
      * cut off; one anywhere else means damaged data, and the open fails rather than lose it silently.
+     * {@code nanoTime} times the leases of scans' pins; {@code io} runs the roll's blocking work.
      */
-    static SegmentedLog open(Path dir, long segmentBytes, Position from, FrameVisitor visitor) throws IOException {
+    static SegmentedLog open(Path dir, long segmentBytes, Position from, FrameVisitor visitor, LongSupplier nanoTime,
+            Executor io) throws IOException {
         Files.createDirectories(dir);
-        List<Long> seqs = segmentNumbers(dir);
-        if (seqs.isEmpty()) {
-            FileChannel ch = FileChannel.open(file(dir, 1), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        NavigableMap<Long, Integer> found = SegmentFiles.scan(dir);
+        if (found.isEmpty()) {
+            FileChannel ch = FileChannel.open(SegmentFiles.file(dir, 1, 0), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
             syncDirectory(dir);
-            return new SegmentedLog(dir, segmentBytes, 1, ch, 0);
+            found.put(1L, 0);
+            return new SegmentedLog(dir, segmentBytes, found, nanoTime, io, 1, ch, 0);
         }
-        for (int i = 0; i < seqs.size(); i++) {
-            long seq = seqs.get(i);
-            if (seq < from.segment()) {
-                continue;
-            }
-            boolean last = i == seqs.size() - 1;
+        // A segment created ahead of its roll (see prepareNext) may follow the one a crash tore: the torn tail
+        // that is cut off is the one of the last segment holding anything.
+        long lastSeq = found.lastKey();
+        long lastWritten = lastSeq;
+        while (lastWritten > found.firstKey() && found.containsKey(lastWritten)
+                && Files.size(SegmentFiles.file(dir, lastWritten, found.get(lastWritten))) == 0) {
+            lastWritten--;
+        }
+        for (Map.Entry<Long, Integer> e : found.tailMap(from.segment(), true).entrySet()) {
+            long seq = e.getKey();
+            Path file = SegmentFiles.file(dir, seq, e.getValue());
+            boolean last = seq == lastSeq;
             long start = seq == from.segment() ? from.offset() : 0;
-            long intact = readSegment(dir, seq, start, Long.MAX_VALUE, visitor, !last);
+            long intact = readSegment(file, start, Long.MAX_VALUE, seq, visitor, seq < lastWritten);
+            if (!last && intact < Files.size(file)) {
+                try (FileChannel torn = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                    torn.truncate(intact);
+                    torn.force(true);
+                }
+            }
             if (last) {
-                long size = Files.size(file(dir, seq));
-                FileChannel ch = FileChannel.open(file(dir, seq), StandardOpenOption.WRITE);
+                long size = Files.size(file);
+                FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
                 if (intact < size) {
                     ch.truncate(intact);
                     ch.force(true);
                 }
-                return new SegmentedLog(dir, segmentBytes, seq, ch, intact);
+                return new SegmentedLog(dir, segmentBytes, found, nanoTime, io, seq, ch, intact);
             }
         }
         throw new IOException("log position " + from + " is past the last segment in " + dir);
     }
 
-    private static List<Long> segmentNumbers(Path dir) throws IOException {
-        List<Long> seqs = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            files.forEach(p -> {
-                String name = p.getFileName().toString();
-                if (name.endsWith(SUFFIX)) {
-                    try {
-                        seqs.add(Long.parseLong(name.substring(0, name.length() - SUFFIX.length())));
-                    } catch (NumberFormatException e) {
-                        // not a segment
-                    }
-                }
-            });
-        }
-        seqs.sort(null);
-        return seqs;
+    /** The file of segment {@code seq} in its generation in use. */
+    Path file(long seq) {
+        return SegmentFiles.file(dir, seq, generation(seq));
     }
 
-    static Path file(Path dir, long seq) {
-        return dir.resolve(String.format("%016d", seq) + SUFFIX);
+    /** The generation in use of segment {@code seq}, or -1 when there is no such segment. */
+    int generation(long seq) {
+        Integer g = segments.get(seq);
+        return g == null ? -1 : g;
+    }
+
+    /** The numbers of the sealed segments (all but the one being appended to), in log order. */
+    List<Long> sealedSegments() {
+        return new ArrayList<>(segments.headMap(currentSeq, false).keySet());
+    }
+
+    /** Pins segments from {@code seq} on against compaction (see {@link SegmentPins}). */
+    SegmentPins.Pin pin(long seq) {
+        return pins.pin(seq);
+    }
+
+    boolean pinned(long seq) {
+        return pins.pinned(seq);
     }
 
     /**
-     * Visits the intact frames of one segment from {@code offset} up to {@code limit}; returns the offset
-     * after the last intact frame. With {@code strict}, a damaged frame throws instead of ending the read.
+     * Replaces sealed segment {@code seq}, generation {@code generation}, by the rewrite in {@code cleaned}
+     * (fsynced by the caller) as the next generation. Called off (false, nothing changed) when a scan pinned
+     * the segment or it changed meanwhile; the caller then deletes {@code cleaned}.
      */
-    private static long readSegment(Path dir, long seq, long offset, long limit, FrameVisitor visitor, boolean strict)
+    boolean swapIn(long seq, int generation, Path cleaned) throws IOException {
+        Path old = SegmentFiles.file(dir, seq, generation);
+        long change = Files.size(cleaned) - Files.size(old);
+        synchronized (pins) {
+            if (pins.pinned(seq) || generation(seq) != generation || seq >= currentSeq) {
+                return false;
+            }
+            Files.move(cleaned, SegmentFiles.file(dir, seq, generation + 1), StandardCopyOption.ATOMIC_MOVE);
+            segments.put(seq, generation + 1);
+            sealedBytes.addAndGet(change);
+        }
+        syncDirectory(dir); // the new name is durable before the old one goes
+        Files.delete(old);
+        syncDirectory(dir);
+        return true;
+    }
+
+    /**
+     * Visits the intact frames of one segment file from {@code offset} up to {@code limit}; returns the
+     * offset after the last intact frame. With {@code strict}, a damaged frame throws instead of ending the read.
+     */
+    private static long readSegment(Path file, long offset, long limit, long seq, FrameVisitor visitor, boolean strict)
             throws IOException {
-        try (FileChannel ch = FileChannel.open(file(dir, seq), StandardOpenOption.READ)) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long end = Math.min(limit, ch.size());
             byte[] buf = new byte[1 << 20];
             long pos = offset;
             while (pos < end) {
                 if (end - pos < Frames.HEADER) {
-                    return damaged(strict, dir, seq, pos, "a truncated frame header");
+                    return damaged(strict, file, pos, "a truncated frame header");
                 }
                 readFully(ch, buf, 0, Frames.HEADER, pos);
                 int length = Frames.intLE(buf, 0);
                 int crc = Frames.intLE(buf, 4);
                 if (length <= 0 || length > Frames.MAX_PAYLOAD || pos + Frames.HEADER + length > end) {
-                    return damaged(strict, dir, seq, pos, "a frame length of " + length);
+                    return damaged(strict, file, pos, "a frame length of " + length);
                 }
                 if (buf.length < length) {
                     buf = new byte[Math.max(length, buf.length * 2)];
                 }
                 readFully(ch, buf, 0, length, pos + Frames.HEADER);
                 if (!Frames.crcMatches(buf, 0, length, crc)) {
-                    return damaged(strict, dir, seq, pos, "a checksum mismatch");
+                    return damaged(strict, file, pos, "a checksum mismatch");
                 }
                 long next = pos + Frames.HEADER + length;
                 ByteSource payload = new ByteSource(buf, 1, length);
@@ -167,9 +240,9 @@ final class SegmentedLog implements AutoCloseable {
         }
     }
 
-    private static long damaged(boolean strict, Path dir, long seq, long pos, String what) throws IOException {
+    private static long damaged(boolean strict, Path file, long pos, String what) throws IOException {
         if (strict) {
-            throw new IOException("damaged log " + file(dir, seq) + " at byte " + pos + ": " + what);
+            throw new IOException("damaged log " + file + " at byte " + pos + ": " + what);
         }
         return pos;
     }
@@ -198,7 +271,13 @@ final class SegmentedLog implements AutoCloseable {
             roll();
         }
         long start = currentSize;
-        FileChannel ch = current;
+        FileChannel ch;
+        synchronized (this) {
+            ch = current;
+        }
+        if (ch == null) {
+            throw new IOException("the log of " + dir + " is closed");
+        }
         ByteBuffer bb = ByteBuffer.wrap(bytes, 0, length);
         try {
             while (bb.hasRemaining()) {
@@ -237,50 +316,186 @@ final class SegmentedLog implements AutoCloseable {
         }
     }
 
-    /** Seals the current segment (durably) and starts the next. */
-    private synchronized void roll() throws IOException {
-        current.force(false);
-        dirty = false;
-        FileChannel next = FileChannel.open(file(dir, currentSeq + 1), StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE);
-        syncDirectory(dir);
-        current.close();
-        current = next;
-        currentSeq++;
+    /**
+     * Seals the current segment and starts the next; either all of it happens or the log stays as it was
+     * (a new file closed and removed), so the next append simply tries again. The next segment is normally
+     * the one created ahead ({@link #prepareNext}); only when that is not ready (its creation failed, say)
+     * is it created here. The sealed segment is fsynced and closed on the I/O executor: frames acknowledged
+     * with worker_persist 0 were fsynced already, the others are within the persist interval either way. A
+     * file already at the next number is a leftover of a failed creation (never acknowledged data: no frame
+     * is written before a roll completes), so it is truncated and taken.
+     */
+    private void roll() throws IOException {
+        long seq = currentSeq + 1;
+        Path file = SegmentFiles.file(dir, seq, 0);
+        FileChannel next;
+        LogFiles ops;
+        synchronized (this) {
+            while (preparing) { // rare: the roll came sooner than the creation ahead of it finished
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while the next segment was created");
+                }
+            }
+            next = prepared;
+            prepared = null;
+            ops = files;
+            preparing = next == null; // a creation ahead that starts now must not create the same file
+        }
+        if (next == null) {
+            try {
+                next = ops.create(file);
+                ops.syncDirectory(dir);
+            } catch (IOException | RuntimeException e) {
+                undoRoll(next, file, e);
+                throw e;
+            } finally {
+                synchronized (this) {
+                    preparing = false;
+                }
+            }
+        }
+        FileChannel sealed;
+        synchronized (this) {
+            sealed = current;
+            current = next;
+        }
+        segments.put(seq, 0);
+        sealedBytes.addAndGet(currentSize);
+        currentSeq = seq;
         currentSize = 0;
+        dirty = false; // the sealed segment's fsync is queued below; the new one holds nothing yet
+        Path sealedFile = file(seq - 1);
+        io.execute(() -> {
+            try (FileChannel c = sealed) {
+                if (c != null) {
+                    c.force(false);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.error("fsyncing the sealed segment {} failed: {}", sealedFile, e.toString());
+            }
+        });
+        prepareNext();
+    }
+
+    /**
+     * Creates the next segment on the I/O executor, so that the roll on the writer finds it ready. While
+     * it runs ({@link #preparing}) a roll waits rather than create the same file beside it.
+     */
+    private void prepareNext() {
+        long seq = currentSeq + 1;
+        io.execute(() -> {
+            Path file = SegmentFiles.file(dir, seq, 0);
+            LogFiles ops;
+            synchronized (this) {
+                if (prepared != null || preparing || current == null || currentSeq + 1 != seq) {
+                    return;
+                }
+                preparing = true;
+                ops = files;
+            }
+            FileChannel ch = null;
+            try {
+                ch = ops.create(file);
+                ops.syncDirectory(dir);
+            } catch (IOException | RuntimeException e) {
+                undoRoll(ch, file, e);
+                ch = null;
+                LOG.warn("creating the next log segment {} ahead failed (the roll tries again): {}", file, e.toString());
+            }
+            boolean unused;
+            synchronized (this) {
+                preparing = false;
+                unused = ch != null && (current == null || files != ops || currentSeq + 1 != seq);
+                if (ch != null && !unused) {
+                    prepared = ch;
+                }
+                notifyAll();
+            }
+            if (unused) { // closed or given other file operations meanwhile; no roll used the file
+                undoRoll(ch, file, new IOException("not needed any more"));
+            }
+        });
+    }
+
+    /** Closes and removes the file of a roll that failed; what fails here is added to {@code e}, never thrown. */
+    private void undoRoll(@Nullable FileChannel next, Path file, Exception e) {
+        try {
+            if (next != null) {
+                next.close();
+            }
+            Files.deleteIfExists(file);
+        } catch (IOException | RuntimeException suppressed) {
+            e.addSuppressed(suppressed); // the next roll truncates and takes the file
+        }
+    }
+
+    /** Replaces the file operations of rolls (and drops a segment created ahead): tests inject faults with it. */
+    void useFiles(LogFiles ops) throws IOException {
+        FileChannel ahead;
+        synchronized (this) {
+            files = ops;
+            ahead = prepared;
+            prepared = null;
+        }
+        if (ahead != null) {
+            ahead.close();
+            Files.deleteIfExists(SegmentFiles.file(dir, currentSeq + 1, 0));
+        }
     }
 
     /**
      * Visits the intact frames from {@code from} up to {@code until} (an {@link #end} taken earlier), with
-     * file handles of its own: safe beside the writer.
+     * file handles of its own: safe beside the writer. A scan that may run beside a compaction pins its
+     * segments first and uses {@link #read(Position, int, Position, FrameVisitor)}.
      */
     void read(Position from, Position until, FrameVisitor visitor) throws IOException {
+        read(from, -1, until, visitor);
+    }
+
+    /**
+     * As {@link #read(Position, Position, FrameVisitor)}, from a position taken in generation
+     * {@code generation} of its segment (-1: any): fails with an {@link IllegalArgumentException} when that
+     * generation is gone (a compaction rewrote the segment since), rather than read other bytes at the offset.
+     */
+    void read(Position from, int generation, Position until, FrameVisitor visitor) throws IOException {
+        if (generation >= 0 && generation(from.segment()) != generation) {
+            throw new IllegalArgumentException("the scan's cursor is in log segment " + from.segment() + " generation "
+                    + generation + ", which a compaction has rewritten since (or which this partition does not hold): "
+                    + "start the scan again");
+        }
         boolean[] stopped = {false};
         FrameVisitor stopping = (kind, payload, next) -> {
             boolean go = visitor.frame(kind, payload, next);
             stopped[0] = !go;
             return go;
         };
-        for (long seq = from.segment(); seq <= until.segment() && !stopped[0]; seq++) {
+        for (Map.Entry<Long, Integer> e : segments.subMap(from.segment(), true, until.segment(), true).entrySet()) {
+            long seq = e.getKey();
             long start = seq == from.segment() ? from.offset() : 0;
             long limit = seq == until.segment() ? until.offset() : Long.MAX_VALUE;
-            if (start < limit && Files.exists(file(dir, seq))) {
-                readSegment(dir, seq, start, limit, stopping, true);
+            if (start < limit) {
+                readSegment(SegmentFiles.file(dir, seq, e.getValue()), start, limit, seq, stopping, true);
+            }
+            if (stopped[0]) {
+                return;
             }
         }
     }
 
-    /** Bytes of every segment file. */
-    long diskBytes() throws IOException {
-        long total = 0;
-        for (long seq : segmentNumbers(dir)) {
-            total += Files.size(file(dir, seq));
-        }
-        return total;
+    /** Bytes of every segment, kept as counters by the roll and the compaction: no file-system call. */
+    long diskBytes() {
+        return sealedBytes.get() + currentSize;
     }
 
     @Override
     public synchronized void close() throws IOException {
+        if (prepared != null) {
+            prepared.close(); // an empty next segment stays: an open takes it as the (empty) last one
+            prepared = null;
+        }
         if (current != null) {
             try {
                 current.force(false);

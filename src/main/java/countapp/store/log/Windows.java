@@ -146,7 +146,11 @@ final class Windows {
     private long bytes;
     private static final long PER_SET_BYTES = 96;
 
-    private Windows(Path dir, Retention retention, int today) {
+    /** Runs the deletion of expired buckets, off the writer (an event loop). */
+    private final java.util.concurrent.Executor io;
+
+    private Windows(Path dir, Retention retention, int today, java.util.concurrent.Executor io) {
+        this.io = io;
         this.dir = dir;
         this.retention = retention;
         this.today = today;
@@ -160,8 +164,9 @@ final class Windows {
      * Opens the windows under {@code dir} as of {@code today}: deletes the buckets past the retention
      * (unread), replays the others, keeping only pairs {@code index} holds.
      */
-    static Windows open(Path dir, Retention retention, int today, PairIndex index) throws IOException {
-        Windows w = new Windows(dir, retention, today);
+    static Windows open(Path dir, Retention retention, int today, PairIndex index, java.util.concurrent.Executor io)
+            throws IOException {
+        Windows w = new Windows(dir, retention, today, io);
         Files.createDirectories(dir);
         List<Integer> found = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
@@ -452,7 +457,10 @@ final class Windows {
         return "windows keep the last " + retention.days() + " days and " + retention.months() + " months (UTC)";
     }
 
-    /** Moves to {@code day}: drops the windows and bucket logs past the retention, without reading them. */
+    /**
+     * Moves to {@code day}: drops the windows past the retention, and hands their bucket logs' deletion to
+     * the I/O executor (unread).
+     */
     void expire(int day) {
         if (day == today) {
             return;
@@ -466,16 +474,18 @@ final class Windows {
         for (Bucket b : new ArrayList<>(buckets.values())) {
             if (!bucketKept(b.month)) {
                 buckets.remove(b.month);
-                try {
-                    SegmentedLog l = b.log;
-                    if (l != null) {
-                        l.close();
+                io.execute(() -> { // a close (fsync) and a delete: off the writer
+                    try {
+                        SegmentedLog l = b.log;
+                        if (l != null) {
+                            l.close();
+                        }
+                        deleteTree(dir.resolve(Integer.toString(b.month)));
+                    } catch (IOException | RuntimeException e) {
+                        LOG.warn("dropping the expired windows of {} in {} failed: {}", Window.yearMonth(b.month), dir,
+                                e.toString());
                     }
-                    deleteTree(dir.resolve(Integer.toString(b.month)));
-                } catch (IOException e) {
-                    LOG.warn("dropping the expired windows of {} in {} failed: {}", Window.yearMonth(b.month), dir,
-                            e.toString());
-                }
+                });
             }
         }
     }
