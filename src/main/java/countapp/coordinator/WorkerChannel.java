@@ -7,8 +7,6 @@ import countapp.config.ClusterSecret;
 import countapp.model.Window;
 import countapp.protocol.Channel;
 import countapp.protocol.Operation;
-import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 import countapp.protocol.FrameSplitter;
 import countapp.protocol.Reply;
 import countapp.protocol.RequestWriter;
@@ -60,8 +58,8 @@ final class WorkerChannel {
     private boolean flushScheduled;
     private int nextId;
 
-    /** A queued operation (for an add, with the indices of its batch's items to send) and its promise. */
-    private record Op(Operation operation, int @Nullable [] indices, int count, Promise<Long> promise) {}
+    /** A queued operation and its promise. */
+    private record Op(Operation operation, Promise<Long> promise) {}
 
     private record Sent(List<Op> ops, long timer) {}
 
@@ -81,21 +79,21 @@ final class WorkerChannel {
 
     /** Adds {@code batch}'s items at {@code indices[0..count)}; completes with the pairs that were new. */
     Future<Long> add(ItemBatch batch, int[] indices, int count) {
-        return enqueue(new Op(Operation.add(batch), indices, count, Promise.promise()));
+        return enqueue(new Op(new Operation.Add(batch, indices, count), Promise.promise()));
     }
 
     Future<Long> count(String tenant, Window window) {
-        return enqueue(new Op(Operation.count(tenant, window), null, 0, Promise.promise()));
+        return enqueue(new Op(new Operation.Count(tenant, window), Promise.promise()));
     }
 
     /** Erases one pair; completes with 1 when it was stored, else 0. */
     Future<Long> erase(String tenant, String id) {
-        return enqueue(new Op(Operation.erase(tenant, id), null, 0, Promise.promise()));
+        return enqueue(new Op(new Operation.Erase(tenant, id), Promise.promise()));
     }
 
     /** Erases a tenant; completes with the pairs it had. */
     Future<Long> eraseTenant(String tenant) {
-        return enqueue(new Op(Operation.eraseTenant(tenant), null, 0, Promise.promise()));
+        return enqueue(new Op(new Operation.EraseTenant(tenant), Promise.promise()));
     }
 
     boolean idle() {
@@ -133,13 +131,7 @@ final class WorkerChannel {
         List<Op> ops = new ArrayList<>();
         while (!queue.isEmpty() && (ops.isEmpty() || writer.size() < MAX_FRAME_BYTES)) {
             Op op = queue.poll();
-            Operation o = op.operation;
-            switch (o.kind()) {
-                case Channel.ADD -> writer.add(Objects.requireNonNull(o.batch()), Objects.requireNonNull(op.indices), op.count);
-                case Channel.COUNT -> writer.count(Objects.requireNonNull(o.tenant()), Objects.requireNonNull(o.window()));
-                case Channel.ERASE -> writer.erase(Objects.requireNonNull(o.tenant()), Objects.requireNonNull(o.id()));
-                default -> writer.eraseTenant(Objects.requireNonNull(o.tenant()));
-            }
+            writer.write(op.operation);
             ops.add(op);
         }
         long timer = context.owner().setTimer(timeoutMs, t -> timedOut(id));

@@ -1,5 +1,8 @@
 package countapp.protocol;
 
+import countapp.codec.ByteSource;
+import countapp.model.Window;
+
 /**
  * The coordinator-to-worker channel: one persistent TCP connection per coordinator event loop and worker,
  * opened as an HTTP/1.1 upgrade of {@code GET /channel} (so it shares the worker's port and is fenced by
@@ -21,16 +24,34 @@ package countapp.protocol;
  * one result per operation, in the same order, each with its own status (200, 421 not the owner, 503
  * unavailable, 507 disk full, 400 bad request), so one moved partition fails only the operations that
  * touch it.
+ *
+ * <p>Operation codes are those of {@link OperationKind} and window units those of {@link #unitCode}, each
+ * written out: an unknown code makes the whole frame malformed (refused, nothing of it runs).
  */
 public final class Channel {
     public static final String PATH = "/channel";
     public static final String UPGRADE = "countapp-channel/1";
     /** Frames beyond this are refused as corrupt: far above what the coalescer builds. */
     public static final int MAX_FRAME = 64 << 20;
-    public static final byte ADD = 1;
-    public static final byte COUNT = 2;
-    public static final byte ERASE = 3;
-    public static final byte ERASE_TENANT = 4;
+
+    /** The wire code of a window unit: written out, never {@code ordinal()}, so the enum may change freely. */
+    static byte unitCode(Window.Unit unit) {
+        return switch (unit) {
+            case ALL -> 0;
+            case DAY -> 1;
+            case MONTH -> 2;
+        };
+    }
+
+    /** The unit with wire code {@code code}, or a {@link ByteSource.MalformedException}. */
+    static Window.Unit unitOfCode(byte code) {
+        for (Window.Unit unit : Window.Unit.values()) {
+            if (unitCode(unit) == code) {
+                return unit;
+            }
+        }
+        throw new ByteSource.MalformedException("unknown window unit " + code);
+    }
 
     /** Ints that may be negative (days, {@code ItemBatch.NO_DAY}) travel as unsigned varlongs. */
     static long unsigned(int value) {
@@ -39,7 +60,7 @@ public final class Channel {
 
     static int signed(long value) {
         if (value < 0 || value > 0xffffffffL) {
-            throw new countapp.codec.ByteSource.MalformedException("bad int field " + value);
+            throw new ByteSource.MalformedException("bad int field " + value);
         }
         return (int) (value + Integer.MIN_VALUE);
     }

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * A decoded request frame: its id and operations, in order. Decoding throws
- * {@link ByteSource.MalformedException} on a frame that does not follow the format (see {@link Channel}).
+ * {@link ByteSource.MalformedException} on a frame that does not follow the format (see {@link Channel}),
+ * an unknown operation code included: such a frame is refused whole, so none of its operations runs.
  *
  * @param id the request id the reply must carry
  * @param operations the operations, in order
@@ -28,14 +29,12 @@ public record Request(int id, List<Operation> operations) {
         }
         List<Operation> ops = new ArrayList<>(count);
         for (int op = 0; op < count; op++) {
-            byte kind = in.get();
-            switch (kind) {
-                case Channel.ADD -> ops.add(Operation.add(add(in, to - from)));
-                case Channel.COUNT -> ops.add(Operation.count(in.string(), window(in)));
-                case Channel.ERASE -> ops.add(Operation.erase(in.string(), in.string()));
-                case Channel.ERASE_TENANT -> ops.add(Operation.eraseTenant(in.string()));
-                default -> throw new ByteSource.MalformedException("unknown operation " + kind);
-            }
+            ops.add(switch (OperationKind.ofCode(in.get())) {
+                case ADD -> Operation.add(add(in, to - from));
+                case COUNT -> new Operation.Count(in.string(), window(in));
+                case ERASE -> new Operation.Erase(in.string(), in.string());
+                case ERASE_TENANT -> new Operation.EraseTenant(in.string());
+            });
         }
         if (in.hasMore()) {
             throw new ByteSource.MalformedException("trailing bytes after the last operation");
@@ -67,16 +66,11 @@ public record Request(int id, List<Operation> operations) {
     }
 
     private static Window window(ByteSource in) {
-        byte unit = in.get();
+        Window.Unit unit = Channel.unitOfCode(in.get());
         int from = Channel.signed(in.varlong());
         int to = Channel.signed(in.varlong());
         try {
-            return switch (unit) {
-                case 0 -> Window.ALL;
-                case 1 -> Window.days(from, to);
-                case 2 -> Window.month(from);
-                default -> throw new ByteSource.MalformedException("unknown window unit " + unit);
-            };
+            return new Window(unit, from, to);
         } catch (IllegalArgumentException e) {
             throw new ByteSource.MalformedException("bad window: " + e.getMessage());
         }

@@ -1,10 +1,7 @@
 package countapp.worker;
 
-import countapp.model.ItemBatch;
-import countapp.protocol.Channel;
 import countapp.protocol.Operation;
-import countapp.store.Partition;
-import java.util.Objects;
+import countapp.protocol.OperationKind;
 import countapp.api.ApiException;
 import countapp.http.Failures;
 import countapp.codec.ByteSource;
@@ -36,6 +33,7 @@ final class ChannelEndpoint {
     private final Ingest ingest;
     private final IngestMetrics metrics;
     private final ChannelMetrics frames;
+    private final Runner runner = new Runner();
 
     ChannelEndpoint(Worker worker, Ingest ingest, IngestMetrics metrics, ChannelMetrics frames) {
         this.worker = worker;
@@ -77,15 +75,12 @@ final class ChannelEndpoint {
         long items = 0;
         for (int op = 0; op < n; op++) {
             Operation o = request.operations().get(op);
-            if (worker.stopping()) {
-                results[op] = CompletableFuture.failedFuture(new ApiException(503, "worker is stopping"));
-            } else if (o.kind() == Channel.ADD) {
-                ItemBatch batch = Objects.requireNonNull(o.batch());
-                items += batch.size();
-                results[op] = ingest.add(batch);
-            } else {
-                results[op] = onOwner(o);
+            if (o instanceof Operation.Add add) {
+                items += add.count();
             }
+            results[op] = worker.stopping()
+                    ? CompletableFuture.failedFuture(new ApiException(503, "worker is stopping"))
+                    : run(o);
         }
         metrics.received((int) items);
         CompletableFuture.allOf(results).whenComplete((v, e) -> context.runOnContext(x -> {
@@ -96,7 +91,7 @@ final class ChannelEndpoint {
                 if (!r.isCompletedExceptionally()) {
                     long value = r.join();
                     reply.ok(value);
-                    if (request.operations().get(op).kind() == Channel.ADD) {
+                    if (request.operations().get(op).kind() == OperationKind.ADD) {
                         added += value;
                     }
                 } else {
@@ -113,18 +108,35 @@ final class ChannelEndpoint {
         }));
     }
 
-    /** A count or an erasure, on the tenant's partition (421 when it is not open here). */
-    private CompletableFuture<Long> onOwner(Operation o) {
-        String tenant = Objects.requireNonNull(o.tenant());
+    /** Runs one operation; a count or an erasure on the tenant's partition (421 when it is not open here). */
+    private CompletableFuture<Long> run(Operation o) {
         try {
-            Partition p = ingest.owner(tenant);
-            return switch (o.kind()) {
-                case Channel.COUNT -> p.count(tenant, Objects.requireNonNull(o.window()));
-                case Channel.ERASE -> p.erase(tenant, Objects.requireNonNull(o.id()));
-                default -> p.eraseTenant(tenant);
-            };
+            return o.on(runner);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** What each kind of operation does on this worker. */
+    private final class Runner implements Operation.Cases<CompletableFuture<Long>> {
+        @Override
+        public CompletableFuture<Long> add(Operation.Add add) {
+            return ingest.add(add.batch());
+        }
+
+        @Override
+        public CompletableFuture<Long> count(Operation.Count count) {
+            return ingest.owner(count.tenant()).count(count.tenant(), count.window());
+        }
+
+        @Override
+        public CompletableFuture<Long> erase(Operation.Erase erase) {
+            return ingest.owner(erase.tenant()).erase(erase.tenant(), erase.id());
+        }
+
+        @Override
+        public CompletableFuture<Long> eraseTenant(Operation.EraseTenant eraseTenant) {
+            return ingest.owner(eraseTenant.tenant()).eraseTenant(eraseTenant.tenant());
         }
     }
 }

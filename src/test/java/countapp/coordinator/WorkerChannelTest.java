@@ -104,7 +104,8 @@ class WorkerChannelTest {
             ReplyWriter reply = new ReplyWriter(req.id());
             for (int op = 0; op < req.size(); op++) {
                 // An add answers its item count; a count answers the tenant's length.
-                reply.ok(req.operations().get(op).batch() != null ? req.operations().get(op).batch().size() : req.operations().get(op).tenant().length());
+                reply.ok(req.operations().get(op) instanceof countapp.protocol.Operation.Add add ? add.count()
+                        : ((countapp.protocol.Operation.Count) req.operations().get(op)).tenant().length());
             }
             socket.write(reply.finish());
         };
