@@ -130,9 +130,15 @@ final class Forwarder {
         return onOwner(Op.ERASE, routing.get().partitionOf(tenant), owner -> channels.on(owner, c -> c.erase(tenant, id)));
     }
 
-    /** Erases a tenant on its partition's owner; completes with the pairs it had. */
+    /**
+     * Erases a tenant on its partition's owner; completes with the pairs it had. Every re-send carries one
+     * token, so a re-send joins the erasure still running on the worker, or gets the result of one that
+     * ended, rather than erasing again.
+     */
     Future<Long> eraseTenant(String tenant) {
-        return onOwner(Op.ERASE, routing.get().partitionOf(tenant), owner -> channels.on(owner, c -> c.eraseTenant(tenant)));
+        long token = java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+        return onOwner(Op.ERASE, routing.get().partitionOf(tenant),
+                owner -> channels.on(owner, c -> c.eraseTenant(tenant, token)));
     }
 
     /**

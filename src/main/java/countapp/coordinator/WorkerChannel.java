@@ -9,6 +9,7 @@ import countapp.protocol.Channel;
 import countapp.protocol.Operation;
 import countapp.protocol.FrameSplitter;
 import countapp.protocol.Reply;
+import countapp.protocol.WorkerFrame;
 import countapp.protocol.RequestWriter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -36,6 +37,11 @@ import java.util.Map;
  * {@link #TIMEOUT_MS} fails the operations concerned with {@link Forwarder.Unavailable}; the forwarder
  * retries them (adds are idempotent), and the next operation opens a new connection.
  *
+ * <p>Long operations (a tenant erasure): the results frame says {@link Channel#RUNNING}; the operation then
+ * waits for its DONE frame with no fixed limit, as long as PROGRESS frames keep coming. Only a long
+ * operation that hears nothing for {@link #TIMEOUT_MS} fails (and is re-sent, which joins the erasure that
+ * runs on the worker); the connection is torn down only if the whole channel was silent that long.
+ *
  * <p>Confined to its event loop: every field is touched on {@link #context} only.
  */
 final class WorkerChannel {
@@ -52,6 +58,11 @@ final class WorkerChannel {
     private final long timeoutMs;
     private final ArrayDeque<Op> queue = new ArrayDeque<>();
     private final Map<Integer, Sent> inFlight = new HashMap<>();
+    /** Long operations left running by a results frame, by {@link #key}; each with its silence timer. */
+    private final Map<Long, Waiting> running = new HashMap<>();
+    private final FrameHandler frameHandler = new FrameHandler();
+    /** When the worker last sent any frame on this connection. */
+    private long lastHeardNanos;
     private final RequestWriter writer = new RequestWriter();
     private NetSocket socket;
     private boolean connecting;
@@ -62,6 +73,9 @@ final class WorkerChannel {
     private record Op(Operation operation, Promise<Long> promise) {}
 
     private record Sent(List<Op> ops, long timer) {}
+
+    /** A long operation waiting for its DONE frame; {@code timer} fires if the worker goes silent on it. */
+    private record Waiting(Op op, long timer) {}
 
     WorkerChannel(WorkerHandle worker, Context context, NetClient net, ClusterSecret secret, Runnable onIdle) {
         this(worker, context, net, secret, onIdle, TIMEOUT_MS);
@@ -91,13 +105,16 @@ final class WorkerChannel {
         return enqueue(new Op(new Operation.Erase(tenant, id), Promise.promise()));
     }
 
-    /** Erases a tenant; completes with the pairs it had. */
-    Future<Long> eraseTenant(String tenant) {
-        return enqueue(new Op(new Operation.EraseTenant(tenant), Promise.promise()));
+    /**
+     * Erases a tenant; completes with the pairs it had. A long operation: it may take any time while the
+     * worker reports progress. {@code token} is the same for every re-send of one client request.
+     */
+    Future<Long> eraseTenant(String tenant, long token) {
+        return enqueue(new Op(new Operation.EraseTenant(tenant, token), Promise.promise()));
     }
 
     boolean idle() {
-        return queue.isEmpty() && inFlight.isEmpty() && !connecting;
+        return queue.isEmpty() && inFlight.isEmpty() && running.isEmpty() && !connecting;
     }
 
     private Future<Long> enqueue(Op op) {
@@ -140,34 +157,93 @@ final class WorkerChannel {
     }
 
     private void onFrame(byte[] b, int from, int to) {
-        Reply reply;
+        WorkerFrame frame;
         try {
-            reply = Reply.decode(b, from, to);
+            frame = Reply.decode(b, from, to);
         } catch (ByteSource.MalformedException e) {
             broken("malformed reply: " + e.getMessage());
             return;
         }
-        Sent sent = inFlight.remove(reply.id());
-        if (sent == null) {
-            return; // answered after it timed out: its operations were failed (and retried) already
-        }
-        context.owner().cancelTimer(sent.timer);
-        if (reply.results() != sent.ops.size()) {
-            fail(sent.ops, unavailable("answered " + reply.results() + " results for " + sent.ops.size() + " operations"));
-            broken("reply does not match its request");
-            return;
-        }
-        for (int i = 0; i < reply.results(); i++) {
-            Promise<Long> p = sent.ops.get(i).promise;
-            int status = reply.statuses()[i];
-            if (status == 200) {
-                p.tryComplete(reply.values()[i]);
-            } else {
-                p.tryFail(failure(status, reply.messages()[i]));
-            }
-        }
+        lastHeardNanos = System.nanoTime();
+        frame.on(frameHandler);
         flush();
         idleCheck();
+    }
+
+    private static long key(int requestId, int op) {
+        return (long) requestId << 32 | (op & 0xffffffffL);
+    }
+
+    /** What each kind of worker frame does to the operations it answers. */
+    private final class FrameHandler implements WorkerFrame.Cases<Boolean> {
+        @Override
+        public Boolean results(Reply reply) {
+            Sent sent = inFlight.remove(reply.id());
+            if (sent == null) {
+                return false; // answered after it timed out: its operations were failed (and retried) already
+            }
+            context.owner().cancelTimer(sent.timer);
+            if (reply.results() != sent.ops.size()) {
+                fail(sent.ops, unavailable("answered " + reply.results() + " results for " + sent.ops.size() + " operations"));
+                broken("reply does not match its request");
+                return false;
+            }
+            for (int i = 0; i < reply.results(); i++) {
+                Op op = sent.ops.get(i);
+                int status = reply.statuses()[i];
+                if (status == 200) {
+                    op.promise.tryComplete(reply.values()[i]);
+                } else if (status == Channel.RUNNING) {
+                    long key = key(reply.id(), i);
+                    running.put(key, new Waiting(op, silenceTimer(key)));
+                } else {
+                    op.promise.tryFail(failure(status, reply.messages()[i]));
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public Boolean progress(WorkerFrame.Progress progress) {
+            long key = key(progress.requestId(), progress.op());
+            Waiting waiting = running.get(key);
+            if (waiting == null) {
+                return false;
+            }
+            context.owner().cancelTimer(waiting.timer);
+            running.put(key, new Waiting(waiting.op, silenceTimer(key)));
+            return true;
+        }
+
+        @Override
+        public Boolean done(WorkerFrame.Done done) {
+            Waiting waiting = running.remove(key(done.requestId(), done.op()));
+            if (waiting == null) {
+                return false;
+            }
+            context.owner().cancelTimer(waiting.timer);
+            if (done.status() == 200) {
+                waiting.op.promise.tryComplete(done.value());
+            } else {
+                waiting.op.promise.tryFail(failure(done.status(), String.valueOf(done.message())));
+            }
+            return true;
+        }
+    }
+
+    /** Fails a long operation the worker stopped reporting on; tears down the channel only if it went silent. */
+    private long silenceTimer(long key) {
+        return context.owner().setTimer(timeoutMs, t -> {
+            Waiting waiting = running.remove(key);
+            if (waiting == null) {
+                return;
+            }
+            waiting.op.promise.tryFail(unavailable("reported no progress on a long operation for " + timeoutMs + " ms"));
+            if (System.nanoTime() - lastHeardNanos >= timeoutMs * 1_000_000) {
+                broken("the channel went silent");
+            }
+            idleCheck();
+        });
     }
 
     /** 421 (not the owner) and 503 (unavailable) are transient: retried. Anything else is the client's answer. */
@@ -285,6 +361,11 @@ final class WorkerChannel {
             lost.addAll(sent.ops);
         }
         inFlight.clear();
+        for (Waiting waiting : running.values()) {
+            context.owner().cancelTimer(waiting.timer);
+            lost.add(waiting.op);
+        }
+        running.clear();
         fail(lost, unavailable(why));
         if (!queue.isEmpty()) {
             flush(); // reconnects for what still waits

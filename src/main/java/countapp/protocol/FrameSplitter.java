@@ -47,7 +47,7 @@ public final class FrameSplitter implements Handler<Buffer> {
         int pos = 0;
         while (end - pos >= 4) {
             int length = (b[pos] & 0xff) << 24 | (b[pos + 1] & 0xff) << 16 | (b[pos + 2] & 0xff) << 8 | (b[pos + 3] & 0xff);
-            if (length < 8 || length > Channel.MAX_FRAME) {
+            if (length < 5 || length > Channel.MAX_FRAME) { // the shortest frame: a kind and an id
                 protocolError.accept("frame length " + length + " out of range");
                 pendingLength = 0;
                 return;

@@ -67,8 +67,13 @@ public sealed interface Operation permits Operation.Add, Operation.Count, Operat
         }
     }
 
-    /** Erases every pair of {@code tenant}. */
-    record EraseTenant(String tenant) implements Operation {
+    /**
+     * Erases every pair of {@code tenant}: a long operation (see {@link Channel#RUNNING}).
+     *
+     * @param token the same for every re-send of one client request, so a re-send that arrives after the
+     *     erasure ended gets its result instead of starting another; 0 for none
+     */
+    record EraseTenant(String tenant, long token) implements Operation {
         @Override
         public OperationKind kind() {
             return OperationKind.ERASE_TENANT;
@@ -97,7 +102,7 @@ public sealed interface Operation permits Operation.Add, Operation.Count, Operat
         return new Erase(tenant, id);
     }
 
-    static EraseTenant eraseTenant(String tenant) {
-        return new EraseTenant(tenant);
+    static EraseTenant eraseTenant(String tenant, long token) {
+        return new EraseTenant(tenant, token);
     }
 }

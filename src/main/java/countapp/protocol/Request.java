@@ -33,7 +33,7 @@ public record Request(int id, List<Operation> operations) {
                 case ADD -> Operation.add(add(in, to - from));
                 case COUNT -> new Operation.Count(in.string(), window(in));
                 case ERASE -> new Operation.Erase(in.string(), in.string());
-                case ERASE_TENANT -> new Operation.EraseTenant(in.string());
+                case ERASE_TENANT -> new Operation.EraseTenant(in.string(), in.varlong());
             });
         }
         if (in.hasMore()) {

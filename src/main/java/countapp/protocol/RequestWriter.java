@@ -83,6 +83,7 @@ public final class RequestWriter {
         @Override
         public Integer eraseTenant(Operation.EraseTenant eraseTenant) {
             sink.putString(eraseTenant.tenant());
+            sink.putVarlong(eraseTenant.token());
             return sink.length();
         }
     }

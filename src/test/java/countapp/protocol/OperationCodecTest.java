@@ -28,7 +28,7 @@ class OperationCodecTest {
             case ADD -> Operation.add(ItemBatch.of(new String[] {"t"}, new String[] {"x"}));
             case COUNT -> Operation.count("t", Window.days(20_000, 20_006));
             case ERASE -> Operation.erase("t", "a/b");
-            case ERASE_TENANT -> Operation.eraseTenant("gone");
+            case ERASE_TENANT -> Operation.eraseTenant("gone", 77);
         };
     }
 
@@ -39,7 +39,7 @@ class OperationCodecTest {
         byte[] b = frame(42, new Operation.Add(timed, new int[] {2, 0, 1}, 3),
                 Operation.add(ItemBatch.of(new String[] {"t"}, new String[] {"x"})),
                 Operation.count("t", Window.ALL), Operation.count("t", Window.days(20_000, 20_006)),
-                Operation.count("t", Window.month(682)), Operation.erase("t", "a/b"), Operation.eraseTenant("gone"));
+                Operation.count("t", Window.month(682)), Operation.erase("t", "a/b"), Operation.eraseTenant("gone", 77));
 
         Request r = Request.decode(b, 4, b.length);
 
@@ -57,7 +57,7 @@ class OperationCodecTest {
         assertThat(ops.get(3)).isEqualTo(Operation.count("t", Window.days(20_000, 20_006)));
         assertThat(ops.get(4)).isEqualTo(Operation.count("t", Window.month(682)));
         assertThat(ops.get(5)).isEqualTo(Operation.erase("t", "a/b"));
-        assertThat(ops.get(6)).isEqualTo(Operation.eraseTenant("gone"));
+        assertThat(ops.get(6)).isEqualTo(Operation.eraseTenant("gone", 77));
     }
 
     @Test
@@ -87,8 +87,8 @@ class OperationCodecTest {
     void issue19_decode_unknownOperationCode_refusesTheWholeFrame() {
         for (int unknown : new int[] {0, 5, 99, -1}) {
             // A valid count first: it must not be decoded into something that runs on its own.
-            byte[] b = frame(9, Operation.count("t", Window.ALL), Operation.eraseTenant("victim"));
-            int eraseAt = b.length - 1 - "victim".length() - 1; // the ERASE_TENANT code byte
+            byte[] b = frame(9, Operation.count("t", Window.ALL), Operation.eraseTenant("victim", 1));
+            int eraseAt = b.length - 1 - 1 - "victim".length() - 1; // the ERASE_TENANT code byte
             assertThat(b[eraseAt]).isEqualTo(OperationKind.ERASE_TENANT.code());
             b[eraseAt] = (byte) unknown;
 
