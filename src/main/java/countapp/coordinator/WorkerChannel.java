@@ -91,9 +91,9 @@ final class WorkerChannel {
         this.onIdle = onIdle;
     }
 
-    /** Adds {@code batch}'s items at {@code indices[0..count)}; completes with the pairs that were new. */
-    Future<Long> add(ItemBatch batch, int[] indices, int count) {
-        return enqueue(new Op(new Operation.Add(batch, indices, count), Promise.promise()));
+    /** Adds {@code batch}'s items of {@code groups}; completes with the pairs that were new. */
+    Future<Long> add(ItemBatch batch, java.util.List<countapp.placement.ItemGroups.Group> groups) {
+        return enqueue(new Op(new Operation.Add(batch, groups), Promise.promise()));
     }
 
     Future<Long> count(String tenant, Window window) {

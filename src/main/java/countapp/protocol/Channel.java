@@ -10,8 +10,8 @@ import countapp.model.Window;
  *
  * <pre>
  *   request = u32 length (big-endian, of what follows) | u32 request id | u32 count | ops
- *   ADD     = u8 1 | varint items | u8 flags (1: days follow) | items × (string tenant, string id
- *             [, varlong day − Integer.MIN_VALUE])
+ *   ADD     = u8 1 | u8 flags (1: days follow) | varint groups | groups × (varint partition | varint items
+ *             | items × (string tenant, string id [, varlong day − Integer.MIN_VALUE]))
  *   COUNT   = u8 2 | string tenant | u8 window unit (0 all, 1 days, 2 month) | varlong from | varlong to
  *             (each − Integer.MIN_VALUE)
  *   ERASE   = u8 3 | string tenant | string id
@@ -29,6 +29,10 @@ import countapp.model.Window;
  * frame holds one result per operation, in the same order, each with its own status (200, 421 not the
  * owner, 503 unavailable, 507 disk full, 400 bad request), so one moved partition fails only the
  * operations that touch it.
+ *
+ * <p>An add's items travel grouped by partition: the coordinator hashed each tenant once, and the worker
+ * stores each group in the partition it names (the channel is the coordinator's, fenced by the cluster
+ * secret). Days travel only when the cluster keeps windows.
  *
  * <p>Long operations (a tenant erasure) do not hold up the frame they came in, nor the channel: their
  * result is {@link #RUNNING}; the worker then sends a PROGRESS frame every {@link #PROGRESS_MS} while the

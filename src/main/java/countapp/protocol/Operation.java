@@ -2,6 +2,9 @@ package countapp.protocol;
 
 import countapp.model.ItemBatch;
 import countapp.model.Window;
+import countapp.placement.ItemGroups;
+import countapp.placement.Partitioner;
+import java.util.List;
 
 /**
  * One operation of a request frame (see {@link Channel}). Closed: every kind is one of the records below,
@@ -26,10 +29,16 @@ public sealed interface Operation permits Operation.Add, Operation.Count, Operat
     }
 
     /**
-     * Adds the items of {@code batch} at {@code indices[0..count)} (a decoded add holds exactly the items
-     * that were sent, so its indices are 0..count-1).
+     * Adds items of {@code batch}, grouped by the partition they belong to: the coordinator hashed each
+     * tenant to its partition once, and the worker stores each group in its partition without hashing
+     * again. A decoded add holds exactly the items that were sent.
      */
-    record Add(ItemBatch batch, int[] indices, int count) implements Operation {
+    record Add(ItemBatch batch, List<ItemGroups.Group> groups) implements Operation {
+        /** The number of items added. */
+        public int count() {
+            return ItemGroups.items(groups);
+        }
+
         @Override
         public OperationKind kind() {
             return OperationKind.ADD;
@@ -85,13 +94,10 @@ public sealed interface Operation permits Operation.Add, Operation.Count, Operat
         }
     }
 
-    /** An add of every item of {@code batch}. */
-    static Add add(ItemBatch batch) {
-        int[] all = new int[batch.size()];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = i;
-        }
-        return new Add(batch, all, all.length);
+    /** An add of every item of {@code batch}, grouped by {@code partitioner}. */
+    static Add add(ItemBatch batch, Partitioner partitioner) {
+        int[] all = ItemGroups.all(batch.size());
+        return new Add(batch, ItemGroups.of(ItemGroups.partitions(batch, partitioner), all, all.length));
     }
 
     static Count count(String tenant, Window window) {

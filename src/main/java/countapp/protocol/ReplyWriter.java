@@ -1,5 +1,6 @@
 package countapp.protocol;
 
+import countapp.codec.BufferBytes;
 import countapp.codec.ByteSink;
 import io.vertx.core.buffer.Buffer;
 
@@ -39,7 +40,7 @@ public final class ReplyWriter {
     public Buffer finish() {
         sink.putIntBE(0, sink.length() - 4);
         sink.putIntBE(9, results);
-        return Buffer.buffer(java.util.Arrays.copyOf(sink.array(), sink.length()));
+        return BufferBytes.wrap(sink.array(), sink.length()); // the writer is done: no copy
     }
 
     /** A progress frame: operation {@code op} of request {@code requestId} still runs. */
@@ -77,6 +78,6 @@ public final class ReplyWriter {
 
     private static Buffer sealed(ByteSink s) {
         s.putIntBE(0, s.length() - 4);
-        return Buffer.buffer(java.util.Arrays.copyOf(s.array(), s.length()));
+        return BufferBytes.wrap(s.array(), s.length());
     }
 }

@@ -1,7 +1,9 @@
 package countapp.protocol;
 
 import countapp.model.ItemBatch;
+import countapp.codec.BufferBytes;
 import countapp.codec.ByteSink;
+import countapp.placement.ItemGroups;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -9,7 +11,7 @@ import io.vertx.core.buffer.Buffer;
  * queued, and {@link #finish} seals the frame. One per connection and event loop; reused frame after frame.
  */
 public final class RequestWriter {
-    private final ByteSink sink = new ByteSink(8192);
+    private ByteSink sink = new ByteSink(256);
     private final Operation.Cases<Integer> encoder = new Encoder();
     private int ops;
 
@@ -37,11 +39,16 @@ public final class RequestWriter {
         ops++;
     }
 
-    /** The sealed frame, copied out so the writer can start the next one. */
+    /**
+     * The sealed frame, sent from the array it was built in (no copy); the next frame starts in a new
+     * array sized like this one.
+     */
     public Buffer finish() {
         sink.putIntBE(0, sink.length() - 4);
         sink.putIntBE(8, ops);
-        return Buffer.buffer(java.util.Arrays.copyOf(sink.array(), sink.length()));
+        Buffer frame = BufferBytes.wrap(sink.array(), sink.length());
+        sink = new ByteSink(sink.length() + sink.length() / 4);
+        return frame;
     }
 
     /** Each kind's fields, after its code; each answers the frame's size so far. */
@@ -49,16 +56,18 @@ public final class RequestWriter {
         @Override
         public Integer add(Operation.Add add) {
             ItemBatch batch = add.batch();
-            int[] indices = add.indices();
-            sink.putVarint(add.count());
             boolean withDays = batch.hasDays();
             sink.put((byte) (withDays ? 1 : 0));
-            for (int k = 0; k < add.count(); k++) {
-                int i = indices[k];
-                sink.putString(batch.tenant(i));
-                sink.putString(batch.id(i));
-                if (withDays) {
-                    sink.putVarlong(Channel.unsigned(batch.day(i)));
+            sink.putVarint(add.groups().size());
+            for (ItemGroups.Group group : add.groups()) {
+                sink.putVarint(group.partition());
+                sink.putVarint(group.size());
+                for (int i : group.indices()) {
+                    sink.putString(batch.tenant(i));
+                    sink.putString(batch.id(i));
+                    if (withDays) {
+                        sink.putVarlong(Channel.unsigned(batch.day(i)));
+                    }
                 }
             }
             return sink.length();

@@ -158,7 +158,7 @@ final class ChannelEndpoint {
     private final class Runner implements Operation.Cases<Outcome> {
         @Override
         public Outcome add(Operation.Add add) {
-            return Outcome.of(ingest.add(add.batch()));
+            return Outcome.of(ingest.add(add.batch(), add.groups()));
         }
 
         @Override

@@ -163,7 +163,7 @@ final class WorkerHandler {
         Admission.Ticket ticket = admission.admit();
         worker.requestStarted();
         Http.readBody(req, config.limits(), ticket)
-                .map(body -> parser.parse(body.getBytes()))
+                .map(parser::parse)
                 .map(batch -> Auth.authorize(key, batch))
                 .compose(batch -> {
                     ingestMetrics.received(batch.size());

@@ -113,7 +113,7 @@ class WorkerChannelTest {
         ItemBatch batch = items(10);
         int[] all = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
 
-        List<Future<Long>> results = inOneTurn(i -> i % 2 == 0 ? channel.add(batch, all, i + 1)
+        List<Future<Long>> results = inOneTurn(i -> i % 2 == 0 ? channel.add(batch, List.of(new countapp.placement.ItemGroups.Group(0, java.util.Arrays.copyOf(all, i + 1))))
                 : channel.count("t".repeat(i + 1), countapp.model.Window.ALL), 8);
 
         assertThat(frames.get()).as("frames for 8 operations of one turn").isEqualTo(1);

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import countapp.codec.ByteSource;
 import countapp.model.ItemBatch;
 import countapp.model.Window;
+import countapp.placement.ItemGroups;
+import countapp.placement.Partitioner;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -25,7 +27,7 @@ class OperationCodecTest {
     /** One operation of each kind: the switch has no default, so a new kind fails this test's compile. */
     private static Operation example(OperationKind kind) {
         return switch (kind) {
-            case ADD -> Operation.add(ItemBatch.of(new String[] {"t"}, new String[] {"x"}));
+            case ADD -> Operation.add(ItemBatch.of(new String[] {"t"}, new String[] {"x"}), new Partitioner(16));
             case COUNT -> Operation.count("t", Window.days(20_000, 20_006));
             case ERASE -> Operation.erase("t", "a/b");
             case ERASE_TENANT -> Operation.eraseTenant("gone", 77);
@@ -36,8 +38,9 @@ class OperationCodecTest {
     void decode_everyOperationKind_roundTrips() {
         ItemBatch timed = ItemBatch.of(new String[] {"t", "t", "ü"}, new String[] {"a", "b", "c"},
                 new int[] {20_000, ItemBatch.NO_DAY, -3});
-        byte[] b = frame(42, new Operation.Add(timed, new int[] {2, 0, 1}, 3),
-                Operation.add(ItemBatch.of(new String[] {"t"}, new String[] {"x"})),
+        byte[] b = frame(42, new Operation.Add(timed, List.of(new ItemGroups.Group(5, new int[] {2}),
+                        new ItemGroups.Group(300, new int[] {0, 1}))),
+                Operation.add(ItemBatch.of(new String[] {"t"}, new String[] {"x"}), new Partitioner(16)),
                 Operation.count("t", Window.ALL), Operation.count("t", Window.days(20_000, 20_006)),
                 Operation.count("t", Window.month(682)), Operation.erase("t", "a/b"), Operation.eraseTenant("gone", 77));
 
@@ -49,6 +52,9 @@ class OperationCodecTest {
         Operation.Add add = (Operation.Add) ops.get(0);
         ItemBatch back = add.batch();
         assertThat(add.count()).isEqualTo(3);
+        assertThat(add.groups()).extracting(ItemGroups.Group::partition).containsExactly(5, 300);
+        assertThat(add.groups().get(0).indices()).containsExactly(0);
+        assertThat(add.groups().get(1).indices()).containsExactly(1, 2);
         assertThat(back.hasDays()).isTrue();
         assertThat(new String[] {back.tenant(0), back.id(0), back.id(1), back.id(2)}).containsExactly("ü", "c", "a", "b");
         assertThat(new int[] {back.day(0), back.day(1), back.day(2)}).containsExactly(-3, 20_000, ItemBatch.NO_DAY);

@@ -71,7 +71,7 @@ class ChannelEndpointTest {
     private static Operation.Add add(String tenant, String... ids) {
         String[] tenants = new String[ids.length];
         java.util.Arrays.fill(tenants, tenant);
-        return Operation.add(ItemBatch.of(tenants, ids));
+        return Operation.add(ItemBatch.of(tenants, ids), new Partitioner(PARTITIONS));
     }
 
     private MemoryStore.MemoryPartition partitionOf(String tenant) {
