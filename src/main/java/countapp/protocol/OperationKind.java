@@ -7,7 +7,7 @@ import countapp.codec.ByteSource;
  * out here, never derived from the declaration order, so reordering or adding a kind cannot change what
  * an existing code means; a code that names no kind is a malformed frame, never a default.
  */
-public enum OperationKind {
+public enum OperationKind implements WireCode {
     ADD(1),
     COUNT(2),
     ERASE(3),
@@ -19,17 +19,13 @@ public enum OperationKind {
         this.code = (byte) code;
     }
 
+    @Override
     public byte code() {
         return code;
     }
 
     /** The kind with wire code {@code code}, or a {@link ByteSource.MalformedException}. */
     public static OperationKind ofCode(byte code) {
-        for (OperationKind kind : values()) {
-            if (kind.code == code) {
-                return kind;
-            }
-        }
-        throw new ByteSource.MalformedException("unknown operation code " + code);
+        return WireCode.ofCode(values(), code, "operation");
     }
 }

@@ -6,7 +6,7 @@ import countapp.codec.ByteSource;
  * The kinds of frame a worker sends back on the channel, each with its code on the wire (written out,
  * never derived from the declaration order). An unknown code is a malformed frame.
  */
-public enum WorkerFrameKind {
+public enum WorkerFrameKind implements WireCode {
     /** The results of one request frame, one per operation. */
     RESULTS(1),
     /** A long operation still runs: how far it got. */
@@ -20,17 +20,13 @@ public enum WorkerFrameKind {
         this.code = (byte) code;
     }
 
+    @Override
     public byte code() {
         return code;
     }
 
     /** The kind with wire code {@code code}, or a {@link ByteSource.MalformedException}. */
     public static WorkerFrameKind ofCode(byte code) {
-        for (WorkerFrameKind kind : values()) {
-            if (kind.code == code) {
-                return kind;
-            }
-        }
-        throw new ByteSource.MalformedException("unknown worker frame code " + code);
+        return WireCode.ofCode(values(), code, "worker frame");
     }
 }
