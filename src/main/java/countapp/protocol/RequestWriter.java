@@ -12,6 +12,8 @@ import io.vertx.core.buffer.Buffer;
  */
 public final class RequestWriter {
     private ByteSink sink = new ByteSink(256);
+    /** The size of the larger recent frames, decaying by an eighth per frame. */
+    private int capacityHint = 256;
     private final Operation.Cases<Integer> encoder = new Encoder();
     private int ops;
 
@@ -41,13 +43,15 @@ public final class RequestWriter {
 
     /**
      * The sealed frame, sent from the array it was built in (no copy); the next frame starts in a new
-     * array sized like this one.
+     * array sized like the recent ones.
      */
     public Buffer finish() {
         sink.putIntBE(0, sink.length() - 4);
         sink.putIntBE(8, ops);
         Buffer frame = BufferBytes.wrap(sink.array(), sink.length());
-        sink = new ByteSink(sink.length() + sink.length() / 4);
+        // Sized for the larger recent frames (coalescing makes sizes swing), so the next one rarely regrows.
+        capacityHint = Math.max(sink.length(), capacityHint - (capacityHint >> 3));
+        sink = new ByteSink(capacityHint + (capacityHint >> 2));
         return frame;
     }
 
