@@ -17,7 +17,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,10 +36,9 @@ import java.util.Map;
  * {@link #TIMEOUT_MS} fails the operations concerned with {@link Forwarder.Unavailable}; the forwarder
  * retries them (adds are idempotent), and the next operation opens a new connection.
  *
- * <p>Long operations (a tenant erasure): the results frame says {@link Channel#RUNNING}; the operation then
- * waits for its DONE frame with no fixed limit, as long as PROGRESS frames keep coming. Only a long
- * operation that hears nothing for {@link #TIMEOUT_MS} fails (and is re-sent, which joins the erasure that
- * runs on the worker); the connection is torn down only if the whole channel was silent that long.
+ * <p>Long operations (a tenant erasure, see {@link RunningOperations}) wait for their DONE frame with no
+ * fixed limit while PROGRESS frames come; one unheard of for {@link #TIMEOUT_MS} fails (its re-send joins
+ * the worker's erasure), and the connection is torn down only if the whole channel was silent that long.
  *
  * <p>Confined to its event loop: every field is touched on {@link #context} only.
  */
@@ -58,11 +56,9 @@ final class WorkerChannel {
     private final long timeoutMs;
     private final ArrayDeque<Op> queue = new ArrayDeque<>();
     private final Map<Integer, Sent> inFlight = new HashMap<>();
-    /** Long operations left running by a results frame, by {@link #key}; each with its silence timer. */
-    private final Map<Long, Waiting> running = new HashMap<>();
+    private final RunningOperations running;
     private final FrameHandler frameHandler = new FrameHandler();
-    /** When the worker last sent any frame on this connection. */
-    private long lastHeardNanos;
+    private long lastHeardNanos; // when the worker last sent any frame
     private final RequestWriter writer = new RequestWriter();
     private NetSocket socket;
     private boolean connecting;
@@ -73,9 +69,6 @@ final class WorkerChannel {
     private record Op(Operation operation, Promise<Long> promise) {}
 
     private record Sent(List<Op> ops, long timer) {}
-
-    /** A long operation waiting for its DONE frame; {@code timer} fires if the worker goes silent on it. */
-    private record Waiting(Op op, long timer) {}
 
     WorkerChannel(WorkerHandle worker, Context context, NetClient net, ClusterSecret secret, Runnable onIdle) {
         this(worker, context, net, secret, onIdle, TIMEOUT_MS);
@@ -89,6 +82,7 @@ final class WorkerChannel {
         this.net = net;
         this.secret = secret;
         this.onIdle = onIdle;
+        this.running = new RunningOperations(context.owner(), timeoutMs, this::wentSilent);
     }
 
     /** Adds {@code batch}'s items of {@code groups}; completes with the pairs that were new. */
@@ -105,10 +99,7 @@ final class WorkerChannel {
         return enqueue(new Op(new Operation.Erase(tenant, id), Promise.promise()));
     }
 
-    /**
-     * Erases a tenant; completes with the pairs it had. A long operation: it may take any time while the
-     * worker reports progress. {@code token} is the same for every re-send of one client request.
-     */
+    /** Erases a tenant (a long operation); completes with the pairs it had. One token for every re-send. */
     Future<Long> eraseTenant(String tenant, long token) {
         return enqueue(new Op(new Operation.EraseTenant(tenant, token), Promise.promise()));
     }
@@ -170,10 +161,6 @@ final class WorkerChannel {
         idleCheck();
     }
 
-    private static long key(int requestId, int op) {
-        return (long) requestId << 32 | (op & 0xffffffffL);
-    }
-
     /** What each kind of worker frame does to the operations it answers. */
     private final class FrameHandler implements WorkerFrame.Cases<Boolean> {
         @Override
@@ -194,8 +181,7 @@ final class WorkerChannel {
                 if (status == 200) {
                     op.promise.tryComplete(reply.values()[i]);
                 } else if (status == Channel.RUNNING) {
-                    long key = key(reply.id(), i);
-                    running.put(key, new Waiting(op, silenceTimer(key)));
+                    running.start(RunningOperations.key(reply.id(), i), op.promise);
                 } else {
                     op.promise.tryFail(failure(status, reply.messages()[i]));
                 }
@@ -205,45 +191,33 @@ final class WorkerChannel {
 
         @Override
         public Boolean progress(WorkerFrame.Progress progress) {
-            long key = key(progress.requestId(), progress.op());
-            Waiting waiting = running.get(key);
-            if (waiting == null) {
-                return false;
-            }
-            context.owner().cancelTimer(waiting.timer);
-            running.put(key, new Waiting(waiting.op, silenceTimer(key)));
+            running.progress(RunningOperations.key(progress.requestId(), progress.op()));
             return true;
         }
 
         @Override
         public Boolean done(WorkerFrame.Done done) {
-            Waiting waiting = running.remove(key(done.requestId(), done.op()));
-            if (waiting == null) {
-                return false;
+            Promise<Long> promise = running.end(RunningOperations.key(done.requestId(), done.op()));
+            if (promise != null && done.status() == 200) {
+                promise.tryComplete(done.value());
+            } else if (promise != null) {
+                promise.tryFail(failure(done.status(), String.valueOf(done.message())));
             }
-            context.owner().cancelTimer(waiting.timer);
-            if (done.status() == 200) {
-                waiting.op.promise.tryComplete(done.value());
-            } else {
-                waiting.op.promise.tryFail(failure(done.status(), String.valueOf(done.message())));
-            }
-            return true;
+            return promise != null;
         }
     }
 
     /** Fails a long operation the worker stopped reporting on; tears down the channel only if it went silent. */
-    private long silenceTimer(long key) {
-        return context.owner().setTimer(timeoutMs, t -> {
-            Waiting waiting = running.remove(key);
-            if (waiting == null) {
-                return;
-            }
-            waiting.op.promise.tryFail(unavailable("reported no progress on a long operation for " + timeoutMs + " ms"));
-            if (System.nanoTime() - lastHeardNanos >= timeoutMs * 1_000_000) {
-                broken("the channel went silent");
-            }
-            idleCheck();
-        });
+    private void wentSilent(long key) {
+        Promise<Long> promise = running.end(key);
+        if (promise == null) {
+            return;
+        }
+        promise.tryFail(unavailable("reported no progress on a long operation for " + timeoutMs + " ms"));
+        if (System.nanoTime() - lastHeardNanos >= timeoutMs * 1_000_000) {
+            broken("the channel went silent");
+        }
+        idleCheck();
     }
 
     /** 421 (not the owner) and 503 (unavailable) are transient: retried. Anything else is the client's answer. */
@@ -285,7 +259,7 @@ final class WorkerChannel {
         String request = "GET " + Channel.PATH + " HTTP/1.1\r\nHost: " + worker.endpoint.host() + "\r\n"
                 + "Connection: Upgrade\r\nUpgrade: " + Channel.UPGRADE + "\r\n"
                 + ClusterSecret.HEADER + ": " + secret.value() + "\r\n\r\n";
-        Buffer head = Buffer.buffer();
+        UpgradeAnswer answer = new UpgradeAnswer();
         long timer = context.owner().setTimer(HANDSHAKE_TIMEOUT_MS, t -> {
             s.close();
             connected(null, "no upgrade answer within " + HANDSHAKE_TIMEOUT_MS + " ms");
@@ -294,29 +268,19 @@ final class WorkerChannel {
         s.handler(chunk -> {
             if (!connecting) {
                 frames.handle(chunk);
-                return;
-            }
-            head.appendBuffer(chunk);
-            String text = head.toString(StandardCharsets.ISO_8859_1);
-            int end = text.indexOf("\r\n\r\n");
-            if (end < 0) {
-                if (head.length() > 8192) {
-                    context.owner().cancelTimer(timer);
+            } else if (answer.feed(chunk)) {
+                context.owner().cancelTimer(timer);
+                String problem = answer.problem();
+                if (problem != null) {
                     s.close();
-                    connected(null, "an over-long upgrade answer");
+                    connected(null, problem);
+                    return;
                 }
-                return;
-            }
-            context.owner().cancelTimer(timer);
-            String status = text.substring(0, Math.max(0, text.indexOf("\r\n")));
-            if (!status.startsWith("HTTP/1.1 101")) {
-                s.close();
-                connected(null, "refused the channel: " + status);
-                return;
-            }
-            connected(s, null);
-            if (head.length() > end + 4) {
-                frames.handle(head.getBuffer(end + 4, head.length()));
+                connected(s, null);
+                Buffer rest = answer.rest();
+                if (rest != null) {
+                    frames.handle(rest);
+                }
             }
         });
         s.closeHandler(v -> {
@@ -361,12 +325,10 @@ final class WorkerChannel {
             lost.addAll(sent.ops);
         }
         inFlight.clear();
-        for (Waiting waiting : running.values()) {
-            context.owner().cancelTimer(waiting.timer);
-            lost.add(waiting.op);
-        }
-        running.clear();
         fail(lost, unavailable(why));
+        for (Promise<Long> promise : running.endAll()) {
+            promise.tryFail(unavailable(why));
+        }
         if (!queue.isEmpty()) {
             flush(); // reconnects for what still waits
         }
