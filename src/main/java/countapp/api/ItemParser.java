@@ -34,15 +34,26 @@ public final class ItemParser {
     }
 
     public ItemBatch parse(byte[] body) {
-        if (body.length > limits.maxBodyBytes()) {
+        return parse(body, 0, body.length);
+    }
+
+    /** Parses a request body where it lies, in the buffer's own array (no copy of the body). */
+    public ItemBatch parse(io.vertx.core.buffer.Buffer body) {
+        countapp.codec.BufferBytes.Region bytes = countapp.codec.BufferBytes.of(body);
+        return parse(bytes.array(), bytes.from(), bytes.to());
+    }
+
+    /** Parses the body {@code body[from..to)}. */
+    public ItemBatch parse(byte[] body, int from, int to) {
+        if (to - from > limits.maxBodyBytes()) {
             throw tooLarge(limits);
         }
         // Jackson accepts overlong UTF-8 forms (0xc0 0xaf reads as '/'), so different bytes could name one id.
-        int invalid = Utf8.firstInvalid(body);
+        int invalid = Utf8.firstInvalid(body, from, to);
         if (invalid >= 0) {
-            throw new ApiException(400, "malformed JSON: invalid UTF-8 at byte offset " + invalid);
+            throw new ApiException(400, "malformed JSON: invalid UTF-8 at byte offset " + (invalid - from));
         }
-        try (JsonParser p = Json.FACTORY.createParser(body)) {
+        try (JsonParser p = Json.FACTORY.createParser(body, from, to - from)) {
             return parse(p);
         } catch (StreamConstraintsException e) {
             throw new ApiException(400, "malformed JSON: " + e.getOriginalMessage());

@@ -38,8 +38,13 @@ public final class Utf8 {
      * forms, no surrogates, nothing above U+10FFFF), or -1 when all of {@code b} is well-formed.
      */
     public static int firstInvalid(byte[] b) {
-        int i = 0;
-        int n = b.length;
+        return firstInvalid(b, 0, b.length);
+    }
+
+    /** As {@link #firstInvalid(byte[])}, over {@code b[from..to)}: the offset returned is into {@code b}. */
+    public static int firstInvalid(byte[] b, int from, int to) {
+        int i = from;
+        int n = to;
         while (i < n) {
             int c = b[i] & 0xff;
             if (c < 0x80) {

@@ -230,8 +230,10 @@ final class CoordinatorHandler {
         ItemParser parser = new ItemParser(config.limits());
         Admission.Ticket ticket = admission.admit();
         Http.readBody(req, config.limits(), ticket)
-                .map(body -> parser.parse(body.getBytes()))
+                .map(parser::parse)
                 .map(batch -> Auth.authorize(key, batch))
+                // Days matter only to windows: without them, they stay off the channel.
+                .map(batch -> config.windows().enabled() ? batch : batch.withoutDays())
                 .compose(batch -> {
                     ingest.received(batch.size());
                     return forwarder.add(batch).map(added -> {

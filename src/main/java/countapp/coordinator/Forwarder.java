@@ -3,6 +3,7 @@ package countapp.coordinator;
 import countapp.api.ApiException;
 import countapp.model.ItemBatch;
 import countapp.model.Window;
+import countapp.placement.ItemGroups;
 import countapp.metrics.ForwardMetrics;
 import countapp.metrics.ForwardMetrics.Op;
 import io.vertx.core.Future;
@@ -56,53 +57,41 @@ final class Forwarder {
         return nanoTime.getAsLong() + timeout.get().toNanos();
     }
 
-    /** Adds every item of the batch; completes with the number of new pairs once all owners acknowledged. */
+    /**
+     * Adds every item of the batch; completes with the number of new pairs once all owners acknowledged.
+     * Each tenant is hashed to its partition once, here: the items travel grouped by partition, and a
+     * retry re-routes whole groups.
+     */
     Future<Long> add(ItemBatch batch) {
-        Routing table = routing.get();
         int n = batch.size();
-        int[] partitionOf = new int[n];
-        int[] all = new int[n];
-        for (int i = 0; i < n; i++) {
-            partitionOf[i] = table.partitionOf(batch.tenant(i));
-            all[i] = i;
-        }
         if (n == 0) {
             return Future.succeededFuture(0L);
         }
-        return add(batch, partitionOf, all, n, deadline(), FIRST_BACKOFF_MS);
+        Routing table = routing.get();
+        int[] partitionOf = ItemGroups.partitions(batch, table.partitioner());
+        return add(batch, ItemGroups.of(partitionOf, ItemGroups.all(n), n), deadline(), FIRST_BACKOFF_MS);
     }
 
-    private Future<Long> add(ItemBatch batch, int[] partitionOf, int[] indices, int count, long deadline, long backoff) {
+    private Future<Long> add(ItemBatch batch, List<ItemGroups.Group> groups, long deadline, long backoff) {
         Routing table = routing.get();
-        WorkerHandle only = table.owner(partitionOf[indices[0]]);
+        WorkerHandle only = table.owner(groups.get(0).partition());
         boolean oneOwner = true;
-        for (int i = 1; i < count && oneOwner; i++) {
-            oneOwner = table.owner(partitionOf[indices[i]]) == only;
+        for (int g = 1; g < groups.size() && oneOwner; g++) {
+            oneOwner = table.owner(groups.get(g).partition()) == only;
         }
-        if (oneOwner) { // the common case (a single item, or one tenant's items): no grouping needed
-            return sendItems(only, batch, indices).recover(failure -> retry(Op.ADD, failure, deadline, backoff,
-                    () -> add(batch, partitionOf, indices, count, deadline, Math.min(MAX_BACKOFF_MS, backoff * 2))));
+        if (oneOwner) { // the common case (a single item, or one tenant's items): no splitting needed
+            return sendItems(only, batch, groups).recover(failure -> retry(Op.ADD, failure, deadline, backoff,
+                    () -> add(batch, groups, deadline, Math.min(MAX_BACKOFF_MS, backoff * 2))));
         }
-        Map<WorkerHandle, int[]> groups = new IdentityHashMap<>();
-        Map<WorkerHandle, Integer> sizes = new IdentityHashMap<>();
-        for (int i = 0; i < count; i++) {
-            WorkerHandle owner = table.owner(partitionOf[indices[i]]);
-            sizes.merge(owner, 1, Integer::sum);
+        Map<WorkerHandle, List<ItemGroups.Group>> byOwner = new IdentityHashMap<>();
+        for (ItemGroups.Group group : groups) {
+            byOwner.computeIfAbsent(table.owner(group.partition()), w -> new ArrayList<>()).add(group);
         }
-        for (int i = 0; i < count; i++) {
-            int index = indices[i];
-            WorkerHandle owner = table.owner(partitionOf[index]);
-            int[] group = groups.computeIfAbsent(owner, w -> new int[sizes.get(w) + 1]);
-            group[++group[0]] = index; // slot 0 holds the fill level
-        }
-        List<Future<Long>> parts = new ArrayList<>(groups.size());
-        for (Map.Entry<WorkerHandle, int[]> e : groups.entrySet()) {
-            int[] group = e.getValue();
-            int size = group[0];
-            int[] sub = java.util.Arrays.copyOfRange(group, 1, size + 1);
-            parts.add(sendItems(e.getKey(), batch, sub)
-                    .recover(failure -> retry(Op.ADD, failure, deadline, backoff,
-                            () -> add(batch, partitionOf, sub, size, deadline, Math.min(MAX_BACKOFF_MS, backoff * 2)))));
+        List<Future<Long>> parts = new ArrayList<>(byOwner.size());
+        for (Map.Entry<WorkerHandle, List<ItemGroups.Group>> e : byOwner.entrySet()) {
+            List<ItemGroups.Group> mine = e.getValue();
+            parts.add(sendItems(e.getKey(), batch, mine).recover(failure -> retry(Op.ADD, failure, deadline, backoff,
+                    () -> add(batch, mine, deadline, Math.min(MAX_BACKOFF_MS, backoff * 2)))));
         }
         return Future.all(parts).map(cf -> {
             long added = 0;
@@ -113,11 +102,11 @@ final class Forwarder {
         });
     }
 
-    private Future<Long> sendItems(WorkerHandle owner, ItemBatch batch, int[] sub) {
+    private Future<Long> sendItems(WorkerHandle owner, ItemBatch batch, List<ItemGroups.Group> groups) {
         if (owner == null || !owner.live) {
             return Future.failedFuture(notLive(owner));
         }
-        return channels.on(owner, channel -> channel.add(batch, sub, sub.length));
+        return channels.on(owner, channel -> channel.add(batch, groups));
     }
 
     /** Reads a tenant's count in {@code window} from its partition's owner. */
@@ -130,9 +119,15 @@ final class Forwarder {
         return onOwner(Op.ERASE, routing.get().partitionOf(tenant), owner -> channels.on(owner, c -> c.erase(tenant, id)));
     }
 
-    /** Erases a tenant on its partition's owner; completes with the pairs it had. */
+    /**
+     * Erases a tenant on its partition's owner; completes with the pairs it had. Every re-send carries one
+     * token, so a re-send joins the erasure still running on the worker, or gets the result of one that
+     * ended, rather than erasing again.
+     */
     Future<Long> eraseTenant(String tenant) {
-        return onOwner(Op.ERASE, routing.get().partitionOf(tenant), owner -> channels.on(owner, c -> c.eraseTenant(tenant)));
+        long token = java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+        return onOwner(Op.ERASE, routing.get().partitionOf(tenant),
+                owner -> channels.on(owner, c -> c.eraseTenant(tenant, token)));
     }
 
     /**

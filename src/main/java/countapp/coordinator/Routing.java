@@ -40,6 +40,10 @@ final class Routing {
         return owners.length;
     }
 
+    Partitioner partitioner() {
+        return partitioner;
+    }
+
     int partitionOf(String tenant) {
         return partitioner.partitionOf(tenant);
     }

@@ -7,10 +7,9 @@ import countapp.config.ClusterSecret;
 import countapp.model.Window;
 import countapp.protocol.Channel;
 import countapp.protocol.Operation;
-import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 import countapp.protocol.FrameSplitter;
 import countapp.protocol.Reply;
+import countapp.protocol.WorkerFrame;
 import countapp.protocol.RequestWriter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -18,7 +17,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,6 +36,10 @@ import java.util.Map;
  * {@link #TIMEOUT_MS} fails the operations concerned with {@link Forwarder.Unavailable}; the forwarder
  * retries them (adds are idempotent), and the next operation opens a new connection.
  *
+ * <p>Long operations (a tenant erasure, see {@link RunningOperations}) wait for their DONE frame with no
+ * fixed limit while PROGRESS frames come; one unheard of for {@link #TIMEOUT_MS} fails (its re-send joins
+ * the worker's erasure), and the connection is torn down only if the whole channel was silent that long.
+ *
  * <p>Confined to its event loop: every field is touched on {@link #context} only.
  */
 final class WorkerChannel {
@@ -54,14 +56,17 @@ final class WorkerChannel {
     private final long timeoutMs;
     private final ArrayDeque<Op> queue = new ArrayDeque<>();
     private final Map<Integer, Sent> inFlight = new HashMap<>();
+    private final RunningOperations running;
+    private final FrameHandler frameHandler = new FrameHandler();
+    private long lastHeardNanos; // when the worker last sent any frame
     private final RequestWriter writer = new RequestWriter();
     private NetSocket socket;
     private boolean connecting;
     private boolean flushScheduled;
     private int nextId;
 
-    /** A queued operation (for an add, with the indices of its batch's items to send) and its promise. */
-    private record Op(Operation operation, int @Nullable [] indices, int count, Promise<Long> promise) {}
+    /** A queued operation and its promise. */
+    private record Op(Operation operation, Promise<Long> promise) {}
 
     private record Sent(List<Op> ops, long timer) {}
 
@@ -77,29 +82,30 @@ final class WorkerChannel {
         this.net = net;
         this.secret = secret;
         this.onIdle = onIdle;
+        this.running = new RunningOperations(context.owner(), timeoutMs, this::wentSilent);
     }
 
-    /** Adds {@code batch}'s items at {@code indices[0..count)}; completes with the pairs that were new. */
-    Future<Long> add(ItemBatch batch, int[] indices, int count) {
-        return enqueue(new Op(Operation.add(batch), indices, count, Promise.promise()));
+    /** Adds {@code batch}'s items of {@code groups}; completes with the pairs that were new. */
+    Future<Long> add(ItemBatch batch, java.util.List<countapp.placement.ItemGroups.Group> groups) {
+        return enqueue(new Op(new Operation.Add(batch, groups), Promise.promise()));
     }
 
     Future<Long> count(String tenant, Window window) {
-        return enqueue(new Op(Operation.count(tenant, window), null, 0, Promise.promise()));
+        return enqueue(new Op(new Operation.Count(tenant, window), Promise.promise()));
     }
 
     /** Erases one pair; completes with 1 when it was stored, else 0. */
     Future<Long> erase(String tenant, String id) {
-        return enqueue(new Op(Operation.erase(tenant, id), null, 0, Promise.promise()));
+        return enqueue(new Op(new Operation.Erase(tenant, id), Promise.promise()));
     }
 
-    /** Erases a tenant; completes with the pairs it had. */
-    Future<Long> eraseTenant(String tenant) {
-        return enqueue(new Op(Operation.eraseTenant(tenant), null, 0, Promise.promise()));
+    /** Erases a tenant (a long operation); completes with the pairs it had. One token for every re-send. */
+    Future<Long> eraseTenant(String tenant, long token) {
+        return enqueue(new Op(new Operation.EraseTenant(tenant, token), Promise.promise()));
     }
 
     boolean idle() {
-        return queue.isEmpty() && inFlight.isEmpty() && !connecting;
+        return queue.isEmpty() && inFlight.isEmpty() && running.isEmpty() && !connecting;
     }
 
     private Future<Long> enqueue(Op op) {
@@ -133,13 +139,7 @@ final class WorkerChannel {
         List<Op> ops = new ArrayList<>();
         while (!queue.isEmpty() && (ops.isEmpty() || writer.size() < MAX_FRAME_BYTES)) {
             Op op = queue.poll();
-            Operation o = op.operation;
-            switch (o.kind()) {
-                case Channel.ADD -> writer.add(Objects.requireNonNull(o.batch()), Objects.requireNonNull(op.indices), op.count);
-                case Channel.COUNT -> writer.count(Objects.requireNonNull(o.tenant()), Objects.requireNonNull(o.window()));
-                case Channel.ERASE -> writer.erase(Objects.requireNonNull(o.tenant()), Objects.requireNonNull(o.id()));
-                default -> writer.eraseTenant(Objects.requireNonNull(o.tenant()));
-            }
+            writer.write(op.operation);
             ops.add(op);
         }
         long timer = context.owner().setTimer(timeoutMs, t -> timedOut(id));
@@ -148,33 +148,75 @@ final class WorkerChannel {
     }
 
     private void onFrame(byte[] b, int from, int to) {
-        Reply reply;
+        WorkerFrame frame;
         try {
-            reply = Reply.decode(b, from, to);
+            frame = Reply.decode(b, from, to);
         } catch (ByteSource.MalformedException e) {
             broken("malformed reply: " + e.getMessage());
             return;
         }
-        Sent sent = inFlight.remove(reply.id());
-        if (sent == null) {
-            return; // answered after it timed out: its operations were failed (and retried) already
+        lastHeardNanos = System.nanoTime();
+        frame.on(frameHandler);
+        flush();
+        idleCheck();
+    }
+
+    /** What each kind of worker frame does to the operations it answers. */
+    private final class FrameHandler implements WorkerFrame.Cases<Boolean> {
+        @Override
+        public Boolean results(Reply reply) {
+            Sent sent = inFlight.remove(reply.id());
+            if (sent == null) {
+                return false; // answered after it timed out: its operations were failed (and retried) already
+            }
+            context.owner().cancelTimer(sent.timer);
+            if (reply.results() != sent.ops.size()) {
+                fail(sent.ops, unavailable("answered " + reply.results() + " results for " + sent.ops.size() + " operations"));
+                broken("reply does not match its request");
+                return false;
+            }
+            for (int i = 0; i < reply.results(); i++) {
+                Op op = sent.ops.get(i);
+                int status = reply.statuses()[i];
+                if (status == 200) {
+                    op.promise.tryComplete(reply.values()[i]);
+                } else if (status == Channel.RUNNING) {
+                    running.start(RunningOperations.key(reply.id(), i), op.promise);
+                } else {
+                    op.promise.tryFail(failure(status, reply.messages()[i]));
+                }
+            }
+            return true;
         }
-        context.owner().cancelTimer(sent.timer);
-        if (reply.results() != sent.ops.size()) {
-            fail(sent.ops, unavailable("answered " + reply.results() + " results for " + sent.ops.size() + " operations"));
-            broken("reply does not match its request");
+
+        @Override
+        public Boolean progress(WorkerFrame.Progress progress) {
+            running.progress(RunningOperations.key(progress.requestId(), progress.op()));
+            return true;
+        }
+
+        @Override
+        public Boolean done(WorkerFrame.Done done) {
+            Promise<Long> promise = running.end(RunningOperations.key(done.requestId(), done.op()));
+            if (promise != null && done.status() == 200) {
+                promise.tryComplete(done.value());
+            } else if (promise != null) {
+                promise.tryFail(failure(done.status(), String.valueOf(done.message())));
+            }
+            return promise != null;
+        }
+    }
+
+    /** Fails a long operation the worker stopped reporting on; tears down the channel only if it went silent. */
+    private void wentSilent(long key) {
+        Promise<Long> promise = running.end(key);
+        if (promise == null) {
             return;
         }
-        for (int i = 0; i < reply.results(); i++) {
-            Promise<Long> p = sent.ops.get(i).promise;
-            int status = reply.statuses()[i];
-            if (status == 200) {
-                p.tryComplete(reply.values()[i]);
-            } else {
-                p.tryFail(failure(status, reply.messages()[i]));
-            }
+        promise.tryFail(unavailable("reported no progress on a long operation for " + timeoutMs + " ms"));
+        if (System.nanoTime() - lastHeardNanos >= timeoutMs * 1_000_000) {
+            broken("the channel went silent");
         }
-        flush();
         idleCheck();
     }
 
@@ -217,7 +259,7 @@ final class WorkerChannel {
         String request = "GET " + Channel.PATH + " HTTP/1.1\r\nHost: " + worker.endpoint.host() + "\r\n"
                 + "Connection: Upgrade\r\nUpgrade: " + Channel.UPGRADE + "\r\n"
                 + ClusterSecret.HEADER + ": " + secret.value() + "\r\n\r\n";
-        Buffer head = Buffer.buffer();
+        UpgradeAnswer answer = new UpgradeAnswer();
         long timer = context.owner().setTimer(HANDSHAKE_TIMEOUT_MS, t -> {
             s.close();
             connected(null, "no upgrade answer within " + HANDSHAKE_TIMEOUT_MS + " ms");
@@ -226,29 +268,19 @@ final class WorkerChannel {
         s.handler(chunk -> {
             if (!connecting) {
                 frames.handle(chunk);
-                return;
-            }
-            head.appendBuffer(chunk);
-            String text = head.toString(StandardCharsets.ISO_8859_1);
-            int end = text.indexOf("\r\n\r\n");
-            if (end < 0) {
-                if (head.length() > 8192) {
-                    context.owner().cancelTimer(timer);
+            } else if (answer.feed(chunk)) {
+                context.owner().cancelTimer(timer);
+                String problem = answer.problem();
+                if (problem != null) {
                     s.close();
-                    connected(null, "an over-long upgrade answer");
+                    connected(null, problem);
+                    return;
                 }
-                return;
-            }
-            context.owner().cancelTimer(timer);
-            String status = text.substring(0, Math.max(0, text.indexOf("\r\n")));
-            if (!status.startsWith("HTTP/1.1 101")) {
-                s.close();
-                connected(null, "refused the channel: " + status);
-                return;
-            }
-            connected(s, null);
-            if (head.length() > end + 4) {
-                frames.handle(head.getBuffer(end + 4, head.length()));
+                connected(s, null);
+                Buffer rest = answer.rest();
+                if (rest != null) {
+                    frames.handle(rest);
+                }
             }
         });
         s.closeHandler(v -> {
@@ -294,6 +326,9 @@ final class WorkerChannel {
         }
         inFlight.clear();
         fail(lost, unavailable(why));
+        for (Promise<Long> promise : running.endAll()) {
+            promise.tryFail(unavailable(why));
+        }
         if (!queue.isEmpty()) {
             flush(); // reconnects for what still waits
         }

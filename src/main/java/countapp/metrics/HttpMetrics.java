@@ -8,6 +8,8 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -16,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * Request rates and latency histograms per endpoint and status:
  * {@code countapp_http_server_requests_seconds{endpoint,status}}.
  *
- * <p>Cheap on the hot path: timers live in an array indexed by endpoint and status code, so recording a
+ * <p>Cheap on the hot path: timers live in arrays by endpoint, indexed by status code, so recording a
  * request is an array read and a histogram update; a timer is registered on first use of its status.
  */
 public final class HttpMetrics {
@@ -30,11 +32,15 @@ public final class HttpMetrics {
     private static final int STATUSES = 600;
 
     private final MeterRegistry registry;
-    private final AtomicReferenceArray<Timer> timers = new AtomicReferenceArray<>(Endpoint.values().length * STATUSES);
+    /** Per endpoint, its timers by status code; filled for every endpoint here, then only read. */
+    private final Map<Endpoint, AtomicReferenceArray<Timer>> timers = new EnumMap<>(Endpoint.class);
 
     /** Registers a 200 timer for each served endpoint, so rates exist (at zero) before the first request. */
     public HttpMetrics(MeterRegistry registry, Set<Endpoint> served) {
         this.registry = registry;
+        for (Endpoint e : Endpoint.values()) {
+            timers.put(e, new AtomicReferenceArray<>(STATUSES));
+        }
         for (Endpoint e : served) {
             timer(e, 200);
         }
@@ -58,8 +64,8 @@ public final class HttpMetrics {
     /** The timer of one endpoint and status, registered on first use. */
     public Timer timer(Endpoint endpoint, int status) {
         int code = status >= 100 && status < STATUSES ? status : 0;
-        int slot = endpoint.ordinal() * STATUSES + code;
-        Timer timer = timers.get(slot);
+        AtomicReferenceArray<Timer> byStatus = java.util.Objects.requireNonNull(timers.get(endpoint));
+        Timer timer = byStatus.get(code);
         if (timer == null) {
             // Registering twice is harmless: the registry returns the same timer for the same id.
             timer = Timer.builder(NAME)
@@ -68,7 +74,7 @@ public final class HttpMetrics {
                     .tag("status", Integer.toString(code))
                     .serviceLevelObjectives(BUCKETS)
                     .register(registry);
-            timers.set(slot, timer);
+            byStatus.set(code, timer);
         }
         return timer;
     }

@@ -42,6 +42,11 @@ public final class ItemBatch {
         return days == null ? NO_DAY : days[index];
     }
 
+    /** The same items without days (sharing this batch's arrays): for a cluster that keeps no windows. */
+    public ItemBatch withoutDays() {
+        return days == null ? this : new ItemBatch(tenants, ids, null);
+    }
+
     public boolean hasDays() {
         return days != null;
     }

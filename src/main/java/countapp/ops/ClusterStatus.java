@@ -66,18 +66,22 @@ public record ClusterStatus(Instant time, long pid, long uptimeMillis, List<Work
     }
 
     public Totals totals() {
-        int[] byState = new int[WorkerState.values().length];
-        for (WorkerStatus w : workers) {
-            byState[w.state().ordinal()]++;
-        }
         int confirmed = 0;
         for (int p = 0; p < owners.size(); p++) {
             confirmed += confirmed(p) ? 1 : 0;
         }
-        return new Totals(workers.size(), byState[WorkerState.LIVE.ordinal()],
-                byState[WorkerState.STARTING.ordinal()], byState[WorkerState.DOWN.ordinal()],
-                byState[WorkerState.RETIRING.ordinal()], owners.size(), confirmed, itemsReceived, itemsAdded,
+        return new Totals(workers.size(), inState(WorkerState.LIVE),
+                inState(WorkerState.STARTING), inState(WorkerState.DOWN),
+                inState(WorkerState.RETIRING), owners.size(), confirmed, itemsReceived, itemsAdded,
                 forwardRetries);
+    }
+
+    private int inState(WorkerState state) {
+        int n = 0;
+        for (WorkerStatus w : workers) {
+            n += w.state() == state ? 1 : 0;
+        }
+        return n;
     }
 
     /** Counts over the snapshot. */

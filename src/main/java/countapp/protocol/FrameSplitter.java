@@ -1,5 +1,6 @@
 package countapp.protocol;
 
+import countapp.codec.BufferBytes;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import java.util.Arrays;
@@ -30,10 +31,13 @@ public final class FrameSplitter implements Handler<Buffer> {
     @Override
     public void handle(Buffer chunk) {
         byte[] b;
+        int pos = 0;
         int end;
-        if (pendingLength == 0) {
-            b = chunk.getBytes();
-            end = b.length;
+        if (pendingLength == 0) { // frames are read in place, in the chunk's own array
+            BufferBytes.Region region = BufferBytes.of(chunk);
+            b = region.array();
+            pos = region.from();
+            end = region.to();
         } else {
             int n = chunk.length();
             if (pendingLength + n > pending.length) {
@@ -44,10 +48,10 @@ public final class FrameSplitter implements Handler<Buffer> {
             b = pending;
             end = pendingLength;
         }
-        int pos = 0;
+        int start = pos;
         while (end - pos >= 4) {
             int length = (b[pos] & 0xff) << 24 | (b[pos + 1] & 0xff) << 16 | (b[pos + 2] & 0xff) << 8 | (b[pos + 3] & 0xff);
-            if (length < 8 || length > Channel.MAX_FRAME) {
+            if (length < 5 || length > Channel.MAX_FRAME) { // the shortest frame: a kind and an id
                 protocolError.accept("frame length " + length + " out of range");
                 pendingLength = 0;
                 return;
@@ -60,7 +64,7 @@ public final class FrameSplitter implements Handler<Buffer> {
         }
         int left = end - pos;
         if (left > 0) {
-            if (b != pending || pos > 0) {
+            if (b != pending || pos > start) {
                 if (pending.length < left) {
                     pending = new byte[Math.max(left, 4096)];
                 }

@@ -3,23 +3,34 @@ package countapp.protocol;
 import countapp.codec.ByteSource;
 
 /**
- * A decoded reply frame: per operation its status and, on 200, its value, else the worker's message.
+ * A decoded results frame: per operation its status and, on 200, its value, else the worker's message.
+ * Status {@link Channel#RUNNING} says the operation goes on: {@link WorkerFrame.Progress} frames follow
+ * while it runs, and one {@link WorkerFrame.Done} frame when it ends.
  *
  * @param id the request id
  * @param statuses per operation
  * @param values per operation: pairs added or the count (200 only)
  * @param messages per operation: why it failed (not 200 only), else null
  */
-public record Reply(int id, int[] statuses, long[] values, String[] messages) {
+public record Reply(int id, int[] statuses, long[] values, String[] messages) implements WorkerFrame {
     public int results() {
         return statuses.length;
     }
 
-    public static Reply decode(byte[] b, int from, int to) {
-        ByteSource in = new ByteSource(b, from, to);
+    @Override
+    public <R> R on(Cases<R> cases) {
+        return cases.results(this);
+    }
+
+    /** Decodes any frame from the worker: results, progress or done. */
+    public static WorkerFrame decode(byte[] b, int from, int to) {
+        return WorkerFrame.decode(b, from, to);
+    }
+
+    static Reply decode(ByteSource in, int frameBytes) {
         int id = Request.readInt(in);
         int n = Request.readInt(in);
-        if (n < 0 || n > to - from) {
+        if (n < 0 || n > frameBytes) {
             throw new ByteSource.MalformedException("bad result count " + n);
         }
         int[] statuses = new int[n];
@@ -33,14 +44,6 @@ public record Reply(int id, int[] statuses, long[] values, String[] messages) {
                 messages[i] = in.string();
             }
         }
-        if (in.hasMore()) {
-            throw new ByteSource.MalformedException("trailing bytes after the last result");
-        }
         return new Reply(id, statuses, values, messages);
-    }
-
-    /** The request id of an encoded frame (after the length field), read without decoding the rest. */
-    public static int idOf(byte[] b, int from) {
-        return (b[from] & 0xff) << 24 | (b[from + 1] & 0xff) << 16 | (b[from + 2] & 0xff) << 8 | (b[from + 3] & 0xff);
     }
 }

@@ -1,8 +1,9 @@
 package countapp.protocol;
 
 import countapp.model.ItemBatch;
-import countapp.model.Window;
+import countapp.codec.BufferBytes;
 import countapp.codec.ByteSink;
+import countapp.placement.ItemGroups;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -10,7 +11,10 @@ import io.vertx.core.buffer.Buffer;
  * queued, and {@link #finish} seals the frame. One per connection and event loop; reused frame after frame.
  */
 public final class RequestWriter {
-    private final ByteSink sink = new ByteSink(8192);
+    private ByteSink sink = new ByteSink(256);
+    /** The size of the larger recent frames, decaying by an eighth per frame. */
+    private int capacityHint = 256;
+    private final Operation.Cases<Integer> encoder = new Encoder();
     private int ops;
 
     /** Starts a frame; any unfinished one is dropped. */
@@ -30,49 +34,70 @@ public final class RequestWriter {
         return sink.length();
     }
 
-    /** Appends an add of the items at {@code indices[0..count)} of {@code batch}. */
-    public void add(ItemBatch batch, int[] indices, int count) {
-        sink.put(Channel.ADD);
-        sink.putVarint(count);
-        boolean withDays = batch.hasDays();
-        sink.put((byte) (withDays ? 1 : 0));
-        for (int k = 0; k < count; k++) {
-            int i = indices[k];
-            sink.putString(batch.tenant(i));
-            sink.putString(batch.id(i));
-            if (withDays) {
-                sink.putVarlong(Channel.unsigned(batch.day(i)));
-            }
-        }
+    /** Appends {@code operation} to the frame. */
+    public void write(Operation operation) {
+        sink.put(operation.kind().code());
+        operation.on(encoder);
         ops++;
     }
 
-    public void count(String tenant, Window window) {
-        sink.put(Channel.COUNT);
-        sink.putString(tenant);
-        sink.put((byte) window.unit().ordinal()); // ALL 0, DAY 1, MONTH 2, as Channel says
-        sink.putVarlong(Channel.unsigned(window.from()));
-        sink.putVarlong(Channel.unsigned(window.to()));
-        ops++;
-    }
-
-    public void erase(String tenant, String id) {
-        sink.put(Channel.ERASE);
-        sink.putString(tenant);
-        sink.putString(id);
-        ops++;
-    }
-
-    public void eraseTenant(String tenant) {
-        sink.put(Channel.ERASE_TENANT);
-        sink.putString(tenant);
-        ops++;
-    }
-
-    /** The sealed frame, copied out so the writer can start the next one. */
+    /**
+     * The sealed frame, sent from the array it was built in (no copy); the next frame starts in a new
+     * array sized like the recent ones.
+     */
     public Buffer finish() {
         sink.putIntBE(0, sink.length() - 4);
         sink.putIntBE(8, ops);
-        return Buffer.buffer(java.util.Arrays.copyOf(sink.array(), sink.length()));
+        Buffer frame = BufferBytes.wrap(sink.array(), sink.length());
+        // Sized for the larger recent frames (coalescing makes sizes swing), so the next one rarely regrows.
+        capacityHint = Math.max(sink.length(), capacityHint - (capacityHint >> 3));
+        sink = new ByteSink(capacityHint + (capacityHint >> 2));
+        return frame;
+    }
+
+    /** Each kind's fields, after its code; each answers the frame's size so far. */
+    private final class Encoder implements Operation.Cases<Integer> {
+        @Override
+        public Integer add(Operation.Add add) {
+            ItemBatch batch = add.batch();
+            boolean withDays = batch.hasDays();
+            sink.put((byte) (withDays ? 1 : 0));
+            sink.putVarint(add.groups().size());
+            for (ItemGroups.Group group : add.groups()) {
+                sink.putVarint(group.partition());
+                sink.putVarint(group.size());
+                for (int i : group.indices()) {
+                    sink.putString(batch.tenant(i));
+                    sink.putString(batch.id(i));
+                    if (withDays) {
+                        sink.putVarlong(Channel.unsigned(batch.day(i)));
+                    }
+                }
+            }
+            return sink.length();
+        }
+
+        @Override
+        public Integer count(Operation.Count count) {
+            sink.putString(count.tenant());
+            sink.put(Channel.unitCode(count.window().unit()));
+            sink.putVarlong(Channel.unsigned(count.window().from()));
+            sink.putVarlong(Channel.unsigned(count.window().to()));
+            return sink.length();
+        }
+
+        @Override
+        public Integer erase(Operation.Erase erase) {
+            sink.putString(erase.tenant());
+            sink.putString(erase.id());
+            return sink.length();
+        }
+
+        @Override
+        public Integer eraseTenant(Operation.EraseTenant eraseTenant) {
+            sink.putString(eraseTenant.tenant());
+            sink.putVarlong(eraseTenant.token());
+            return sink.length();
+        }
     }
 }

@@ -1,16 +1,19 @@
 package countapp.worker;
 
+import countapp.api.ApiException;
 import countapp.model.ItemBatch;
+import countapp.placement.ItemGroups;
 import countapp.placement.Partitioner;
 import countapp.store.Partition;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Adds a batch to the partitions its tenants belong to: the one add path of a worker, for the channel and
- * for {@code POST /items} alike. Every partition the batch touches must be open here, checked before
- * anything is written, so "not the owner" (421) never leaves half a batch behind.
+ * for {@code POST /items} alike. Items come grouped by partition: from the channel as the coordinator
+ * grouped them (no second hash here), from a direct POST grouped here. Every partition the batch touches
+ * must be open here, checked before anything is written, so "not the owner" (421) never leaves half a
+ * batch behind. Nothing allocated per add grows with the partition count.
  */
 final class Ingest {
     private final PartitionTable table;
@@ -30,60 +33,44 @@ final class Ingest {
         return table.active(partitionOf(tenant));
     }
 
-    /** Completes with the number of new pairs once every part is stored; fails at once when a partition is not here. */
+    /** Adds a batch sent straight to this worker: its items are grouped by partition here. */
     CompletableFuture<Long> add(ItemBatch batch) {
         int n = batch.size();
-        if (n == 0) {
+        return add(batch, ItemGroups.of(ItemGroups.partitions(batch, partitioner), ItemGroups.all(n), n));
+    }
+
+    /**
+     * Adds each group of {@code batch}'s items to the partition it names. Completes with the number of new
+     * pairs once every group is stored; fails at once, storing nothing, when a partition is not open here
+     * (421) or does not exist (400).
+     */
+    CompletableFuture<Long> add(ItemBatch batch, List<ItemGroups.Group> groups) {
+        if (groups.isEmpty()) {
             return CompletableFuture.completedFuture(0L);
         }
-        int[] partitionOf = new int[n];
-        Partition[] targets = new Partition[table.partitions()];
-        int[] sizes = new int[table.partitions()];
-        int distinct = 0;
-        String lastTenant = null;
-        int lastPartition = -1;
-        for (int i = 0; i < n; i++) {
-            String tenant = batch.tenant(i);
-            @SuppressWarnings("ReferenceEquality") // a cache hit when the parser shared one tenant String
-            boolean sameTenant = tenant == lastTenant;
-            int p = sameTenant ? lastPartition : partitioner.partitionOf(tenant);
-            lastTenant = tenant;
-            lastPartition = p;
-            partitionOf[i] = p;
-            if (targets[p] == null) {
-                try {
-                    targets[p] = table.active(p);
-                } catch (RuntimeException e) {
-                    return CompletableFuture.failedFuture(e);
+        Partition[] targets = new Partition[groups.size()];
+        try {
+            for (int g = 0; g < targets.length; g++) {
+                int p = groups.get(g).partition();
+                if (p < 0 || p >= table.partitions()) {
+                    throw new ApiException(400, "partition " + p + " does not exist (0.." + (table.partitions() - 1) + ")");
                 }
-                distinct++;
+                targets[g] = table.active(p);
             }
-            sizes[p]++;
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
-        if (distinct == 1) { // the common case: one partition, every index
-            int p = partitionOf[0];
-            int[] all = new int[n];
-            for (int i = 0; i < n; i++) {
-                all[i] = i;
-            }
-            return targets[p].add(batch, all, n);
+        if (targets.length == 1) { // the common case: one partition
+            ItemGroups.Group only = groups.get(0);
+            return targets[0].add(batch, only.indices(), only.size());
         }
-        int[][] indices = new int[targets.length][];
-        int[] fill = new int[targets.length];
-        for (int i = 0; i < n; i++) {
-            int p = partitionOf[i];
-            if (indices[p] == null) {
-                indices[p] = new int[sizes[p]];
-            }
-            indices[p][fill[p]++] = i;
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        CompletableFuture<Long>[] parts = new CompletableFuture[targets.length];
+        for (int g = 0; g < targets.length; g++) {
+            ItemGroups.Group group = groups.get(g);
+            parts[g] = targets[g].add(batch, group.indices(), group.size());
         }
-        List<CompletableFuture<Long>> parts = new ArrayList<>(distinct);
-        for (int p = 0; p < targets.length; p++) {
-            if (indices[p] != null) {
-                parts.add(targets[p].add(batch, indices[p], sizes[p]));
-            }
-        }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+        return CompletableFuture.allOf(parts).thenApply(v -> {
             long added = 0;
             for (CompletableFuture<Long> part : parts) {
                 added += part.join();

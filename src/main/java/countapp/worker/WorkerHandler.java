@@ -35,6 +35,8 @@ final class WorkerHandler {
     private final Worker worker;
     private final PartitionTable table;
     private final Ingest ingest;
+    /** Tenant erasures of the channel and of {@code DELETE /items/{tenant}} alike: a re-send joins one that runs. */
+    private final TenantErasures erasures = new TenantErasures(System::nanoTime);
     private final ChannelEndpoint channel;
     private final Metrics metrics;
     private final IngestMetrics ingestMetrics;
@@ -47,8 +49,9 @@ final class WorkerHandler {
         this.worker = worker;
         this.table = table;
         this.ingest = new Ingest(table);
-        this.channel = new ChannelEndpoint(worker, ingest, ingestMetrics,
-                new countapp.metrics.ChannelMetrics(metrics.registry()));
+        this.channel = new ChannelEndpoint(
+                new ChannelEndpoint.Activity(worker::stopping, worker::requestStarted, worker::requestFinished),
+                ingest, erasures, ingestMetrics, new countapp.metrics.ChannelMetrics(metrics.registry()));
         this.metrics = metrics;
         this.ingestMetrics = ingestMetrics;
     }
@@ -160,7 +163,7 @@ final class WorkerHandler {
         Admission.Ticket ticket = admission.admit();
         worker.requestStarted();
         Http.readBody(req, config.limits(), ticket)
-                .map(body -> parser.parse(body.getBytes()))
+                .map(parser::parse)
                 .map(batch -> Auth.authorize(key, batch))
                 .compose(batch -> {
                     ingestMetrics.received(batch.size());
@@ -196,7 +199,7 @@ final class WorkerHandler {
 
     private void eraseTenant(HttpServerRequest req) {
         String tenant = CountPath.requireTenant(req.path());
-        onPartition(req, tenant, p -> p.eraseTenant(tenant), Json::erased);
+        onPartition(req, tenant, p -> erasures.start(p, tenant, 0).result(), Json::erased);
     }
 
     /**

@@ -70,11 +70,9 @@ class ForwarderTest {
         /** Stores every item (each new) and answers counts with 0. */
         void storeAll(Request req, ReplyWriter reply) {
             for (int op = 0; op < req.size(); op++) {
-                ItemBatch add = req.operations().get(op).batch();
-                if (add != null) {
-                    items.addAndGet(add.size());
-                }
-                reply.ok(add != null ? add.size() : 0);
+                int added = req.operations().get(op) instanceof countapp.protocol.Operation.Add add ? add.count() : 0;
+                items.addAndGet(added);
+                reply.ok(added);
             }
         }
 

@@ -104,7 +104,8 @@ class WorkerChannelTest {
             ReplyWriter reply = new ReplyWriter(req.id());
             for (int op = 0; op < req.size(); op++) {
                 // An add answers its item count; a count answers the tenant's length.
-                reply.ok(req.operations().get(op).batch() != null ? req.operations().get(op).batch().size() : req.operations().get(op).tenant().length());
+                reply.ok(req.operations().get(op) instanceof countapp.protocol.Operation.Add add ? add.count()
+                        : ((countapp.protocol.Operation.Count) req.operations().get(op)).tenant().length());
             }
             socket.write(reply.finish());
         };
@@ -112,7 +113,7 @@ class WorkerChannelTest {
         ItemBatch batch = items(10);
         int[] all = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
 
-        List<Future<Long>> results = inOneTurn(i -> i % 2 == 0 ? channel.add(batch, all, i + 1)
+        List<Future<Long>> results = inOneTurn(i -> i % 2 == 0 ? channel.add(batch, List.of(new countapp.placement.ItemGroups.Group(0, java.util.Arrays.copyOf(all, i + 1))))
                 : channel.count("t".repeat(i + 1), countapp.model.Window.ALL), 8);
 
         assertThat(frames.get()).as("frames for 8 operations of one turn").isEqualTo(1);
@@ -188,5 +189,76 @@ class WorkerChannelTest {
         assertThat(inOneTurn(i -> channel.count("t", countapp.model.Window.ALL), 1).get(0).cause()).isInstanceOf(Forwarder.Unavailable.class)
                 .hasMessageContaining("403");
         assertThat(frames.get()).isZero();
+    }
+
+    /** Answers counts with 1 at once and leaves each tenant erasure running, as {@code longOps} says. */
+    private void answerCountsAndRun(java.util.function.BiConsumer<io.vertx.core.net.NetSocket, int[]> longOps) {
+        answer = (req, socket) -> {
+            ReplyWriter reply = new ReplyWriter(req.id());
+            for (int op = 0; op < req.size(); op++) {
+                if (req.operations().get(op) instanceof countapp.protocol.Operation.EraseTenant) {
+                    reply.running("erasing");
+                    longOps.accept(socket, new int[] {req.id(), op});
+                } else {
+                    reply.ok(1);
+                }
+            }
+            socket.write(reply.finish());
+        };
+    }
+
+    @Test
+    void issue19_longOperation_withProgress_outlivesTheTimeoutAndNothingElseFails() throws Exception {
+        AtomicInteger connections = new AtomicInteger();
+        answerCountsAndRun((socket, at) -> {
+            connections.incrementAndGet();
+            long[] sent = {0};
+            vertx.setPeriodic(100, t -> { // progress for 1.5 s, five times the channel's 300 ms limit
+                if (++sent[0] < 15) {
+                    socket.write(ReplyWriter.progress(at[0], at[1], sent[0] * 1000));
+                } else {
+                    vertx.cancelTimer(t);
+                    socket.write(ReplyWriter.done(at[0], at[1], 123_456));
+                }
+            });
+        });
+        WorkerChannel channel = channel(fake.actualPort(), SECRET, 300);
+        List<Future<Long>> erasure = new ArrayList<>();
+        context.runOnContext(v -> erasure.add(channel.eraseTenant("big", 7)));
+        List<Future<Long>> others = new ArrayList<>();
+        for (int round = 0; round < 10; round++) {
+            others.addAll(inOneTurn(i -> channel.count("t" + i, countapp.model.Window.ALL), 3));
+            Thread.sleep(100);
+        }
+        await(erasure);
+
+        assertThat(erasure.get(0).result()).isEqualTo(123_456);
+        assertThat(others).allSatisfy(f -> assertThat(f.result()).isEqualTo(1));
+        assertThat(connections.get()).isEqualTo(1);
+    }
+
+    @Test
+    void longOperation_workerSilentOnIt_failsUnavailableOnly() throws Exception {
+        answerCountsAndRun((socket, at) -> {}); // never a progress or done frame
+        WorkerChannel channel = channel(fake.actualPort(), SECRET, 300);
+        List<Future<Long>> erasure = new ArrayList<>();
+        context.runOnContext(v -> erasure.add(channel.eraseTenant("big", 7)));
+        List<Future<Long>> others = new ArrayList<>();
+        for (int round = 0; round < 8; round++) { // the channel itself keeps talking
+            others.addAll(inOneTurn(i -> channel.count("t", countapp.model.Window.ALL), 1));
+            Thread.sleep(100);
+        }
+        await(erasure);
+
+        assertThat(erasure.get(0).cause()).isInstanceOf(Forwarder.Unavailable.class).hasMessageContaining("no progress");
+        assertThat(others).allSatisfy(f -> assertThat(f.result()).isEqualTo(1));
+    }
+
+    private static void await(List<Future<Long>> one) throws Exception {
+        for (int i = 0; i < 200 && (one.isEmpty() || !one.get(0).isComplete()); i++) {
+            Thread.sleep(50);
+        }
+        assertThat(one).hasSize(1);
+        assertThat(one.get(0).isComplete()).as("completed").isTrue();
     }
 }
