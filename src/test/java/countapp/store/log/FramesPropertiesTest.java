@@ -93,7 +93,9 @@ class FramesPropertiesTest {
             }
             Path segment = SegmentFiles.file(dir, 1, 0);
             byte[] bytes = Files.readAllBytes(segment);
-            int at = good.length() + damageAt % bad.length();
+            // Garbled: any byte of the second frame. Torn: at least one byte of it is left, else the cut falls on
+            // a frame boundary and the log is simply shorter, not damaged.
+            int at = garble ? good.length() + damageAt % bad.length() : good.length() + 1 + damageAt % (bad.length() - 1);
             if (garble) {
                 bytes[at] ^= 0x5a; // a flipped byte in the header or payload: the length or the checksum fails
                 Files.write(segment, bytes);
