@@ -301,14 +301,14 @@ public final class LogStore implements Store {
         }
     }
 
-    private record Loaded(SegmentedLog log, PairIndex index, Map<String, LogPartition.Tenant> tenants,
+    private record Loaded(SegmentedLog log, PairIndex index, Map<String, Tenant> tenants,
             String replayedFrom, boolean erasedAny) {}
 
     /** The snapshot (if any is readable) plus every frame logged after it. */
     private Loaded load(Path dir) throws IOException {
         Snapshot.Content snap = Snapshot.read(dir);
         PairIndex index = snap == null ? new PairIndex() : snap.index();
-        Map<String, LogPartition.Tenant> tenants = new HashMap<>();
+        Map<String, Tenant> tenants = new HashMap<>();
         if (snap != null) {
             snap.counts().forEach((name, count) -> tenant(tenants, name).count = count);
         }
@@ -342,9 +342,9 @@ public final class LogStore implements Store {
     }
 
     @SuppressWarnings("NonAtomicVolatileUpdate") // replay runs before any reader, on one thread
-    private void replay(ByteSource r, Map<String, LogPartition.Tenant> tenants, PairIndex index, ByteSink key,
+    private void replay(ByteSource r, Map<String, Tenant> tenants, PairIndex index, ByteSink key,
             long[] h, boolean add) {
-        List<LogPartition.Tenant> table = new ArrayList<>();
+        List<Tenant> table = new ArrayList<>();
         Frames.readPairs(r, new Frames.PairSink() {
             @Override
             public void tenant(int i, byte[] array, int at, int length) {
@@ -353,7 +353,7 @@ public final class LogStore implements Store {
 
             @Override
             public boolean record(int tenant, byte[] array, int at, int length) {
-                LogPartition.Tenant t = table.get(tenant);
+                Tenant t = table.get(tenant);
                 key.reset();
                 key.putBytes(t.prefix, 0, t.prefix.length);
                 key.putBytes(array, at, length);
@@ -366,17 +366,17 @@ public final class LogStore implements Store {
         });
     }
 
-    static LogPartition.Tenant tenant(Map<String, LogPartition.Tenant> tenants, String name) {
+    static Tenant tenant(Map<String, Tenant> tenants, String name) {
         return tenants.computeIfAbsent(name, n -> {
             byte[] utf8 = n.getBytes(java.nio.charset.StandardCharsets.UTF_8);
             ByteSink s = new ByteSink(256);
             s.putVarint(utf8.length);
             s.putBytes(utf8, 0, utf8.length);
-            return new LogPartition.Tenant(n, java.util.Arrays.copyOf(s.array(), s.length()));
+            return new Tenant(n, java.util.Arrays.copyOf(s.array(), s.length()));
         });
     }
 
-    void writeSnapshot(LogPartition p, SegmentedLog.Position at, PairIndex index, Map<String, LogPartition.Tenant> tenants)
+    void writeSnapshot(LogPartition p, SegmentedLog.Position at, PairIndex index, Map<String, Tenant> tenants)
             throws IOException {
         Path dir = root.resolve(Integer.toString(p.id())).resolve("log");
         Map<String, Long> counts = new HashMap<>();

@@ -71,13 +71,13 @@ class ScanCompactionTest {
         LogPartition p = (LogPartition) store.open(0, Duration.ofSeconds(5));
         fill(p);
         assertThat(await(p.eraseTenant("other"))).isEqualTo(BIG); // leaves erased bytes in every segment
-        p.betweenEraseChunks = () -> store.compactErased();
+        p.erasures.betweenChunks = () -> store.compactErased();
 
         long erased = await(p.eraseTenant("big"));
 
         assertThat(erased).isEqualTo(BIG);
         assertThat(await(p.count("big"))).isZero();
-        p.betweenEraseChunks = () -> java.util.concurrent.CompletableFuture.completedFuture(null);
+        p.erasures.betweenChunks = () -> java.util.concurrent.CompletableFuture.completedFuture(null);
         await(store.compactErased());
         store.close();
         Files.deleteIfExists(root.resolve("0/log/snapshot")); // replay every segment, as after a crash

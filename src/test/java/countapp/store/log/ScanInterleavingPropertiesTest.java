@@ -55,7 +55,7 @@ class ScanInterleavingPropertiesTest {
             store = new LogStore(root, 1, 7, 11, Duration.ofMillis(50), StoreListener.NONE, 2048, null,
                     HeapGuard.watchingThisJvm(), new Retention(2, 1), clock);
             p = (LogPartition) store.open(0, Duration.ofSeconds(5));
-            p.eraseChunk = 1 + random.nextInt(6);
+            p.erasures.chunkSize = 1 + random.nextInt(6);
             compactedSinceRestart = false;
         }
 
@@ -181,7 +181,7 @@ class ScanInterleavingPropertiesTest {
                     Run r = run;
                     // Off the writer (the hook runs where a chunk completed): a step waits for the writer. An erasure is
                     // one request, so no restart inside it (a client re-sends an erasure cut short).
-                    run.p.betweenEraseChunks = () -> CompletableFuture.runAsync(() -> {
+                    run.p.erasures.betweenChunks = () -> CompletableFuture.runAsync(() -> {
                         try {
                             r.step(tenant, false);
                         } catch (Exception e) {
@@ -190,7 +190,7 @@ class ScanInterleavingPropertiesTest {
                     });
                     LogPartition erasing = run.p;
                     assertThat(await(erasing.eraseTenant(tenant))).as("erased of " + tenant).isEqualTo(had);
-                    erasing.betweenEraseChunks = () -> CompletableFuture.completedFuture(null);
+                    erasing.erasures.betweenChunks = () -> CompletableFuture.completedFuture(null);
                     run.model.remove(tenant);
                     assertThat(await(run.p.count(tenant))).isZero();
                 } else {
