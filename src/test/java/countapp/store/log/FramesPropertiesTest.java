@@ -93,7 +93,7 @@ class FramesPropertiesTest {
             }
             Path segment = SegmentFiles.file(dir, 1, 0);
             byte[] bytes = Files.readAllBytes(segment);
-            int at = good.length() + damageAt % bad.length();
+            int at = good.length() + 1 + damageAt % (bad.length() - 1); // inside the frame, never at its edge
             if (garble) {
                 bytes[at] ^= 0x5a; // a flipped byte in the header or payload: the length or the checksum fails
                 Files.write(segment, bytes);
