@@ -66,7 +66,7 @@ final class Compactor {
         Path marker = dir.resolve(MARKER);
         if (!Files.exists(marker)) {
             Files.createFile(marker);
-            SegmentedLog.syncDirectory(dir);
+            SegmentFiles.syncDirectory(dir);
         }
     }
 
@@ -83,7 +83,7 @@ final class Compactor {
         }
         Files.deleteIfExists(dir.resolve(MARKER));
         Snapshot.delete(dir);
-        SegmentedLog.syncDirectory(dir);
+        SegmentFiles.syncDirectory(dir);
         if (sealed.isEmpty()) {
             Files.deleteIfExists(dir.resolve(RUNNING));
             return 0;
@@ -103,7 +103,7 @@ final class Compactor {
             saved += removed;
         }
         Files.deleteIfExists(dir.resolve(RUNNING));
-        SegmentedLog.syncDirectory(dir);
+        SegmentFiles.syncDirectory(dir);
         return saved;
     }
 

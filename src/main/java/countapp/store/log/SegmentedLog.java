@@ -118,41 +118,19 @@ final class SegmentedLog implements AutoCloseable {
         if (found.isEmpty()) {
             FileChannel ch = FileChannel.open(SegmentFiles.file(dir, 1, 0), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE);
-            syncDirectory(dir);
+            SegmentFiles.syncDirectory(dir);
             found.put(1L, 0);
             return new SegmentedLog(dir, segmentBytes, found, nanoTime, io, 1, ch, 0);
         }
-        // A segment created ahead of its roll (see prepareNext) may follow the one a crash tore: the torn tail
-        // that is cut off is the one of the last segment holding anything.
-        long lastSeq = found.lastKey();
-        long lastWritten = lastSeq;
-        while (lastWritten > found.firstKey() && found.containsKey(lastWritten)
-                && Files.size(SegmentFiles.file(dir, lastWritten, found.get(lastWritten))) == 0) {
-            lastWritten--;
+        Position last = SegmentReader.replay(dir, found, from, visitor);
+        Path file = SegmentFiles.file(dir, last.segment(), found.get(last.segment()));
+        long size = Files.size(file);
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
+        if (last.offset() < size) {
+            ch.truncate(last.offset());
+            ch.force(true);
         }
-        for (Map.Entry<Long, Integer> e : found.tailMap(from.segment(), true).entrySet()) {
-            long seq = e.getKey();
-            Path file = SegmentFiles.file(dir, seq, e.getValue());
-            boolean last = seq == lastSeq;
-            long start = seq == from.segment() ? from.offset() : 0;
-            long intact = readSegment(file, start, Long.MAX_VALUE, seq, visitor, seq < lastWritten);
-            if (!last && intact < Files.size(file)) {
-                try (FileChannel torn = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                    torn.truncate(intact);
-                    torn.force(true);
-                }
-            }
-            if (last) {
-                long size = Files.size(file);
-                FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
-                if (intact < size) {
-                    ch.truncate(intact);
-                    ch.force(true);
-                }
-                return new SegmentedLog(dir, segmentBytes, found, nanoTime, io, seq, ch, intact);
-            }
-        }
-        throw new IOException("log position " + from + " is past the last segment in " + dir);
+        return new SegmentedLog(dir, segmentBytes, found, nanoTime, io, last.segment(), ch, last.offset());
     }
 
     /** The file of segment {@code seq} in its generation in use. */
@@ -196,64 +174,10 @@ final class SegmentedLog implements AutoCloseable {
             segments.put(seq, generation + 1);
             sealedBytes.addAndGet(change);
         }
-        syncDirectory(dir); // the new name is durable before the old one goes
+        SegmentFiles.syncDirectory(dir); // the new name is durable before the old one goes
         Files.delete(old);
-        syncDirectory(dir);
+        SegmentFiles.syncDirectory(dir);
         return true;
-    }
-
-    /**
-     * Visits the intact frames of one segment file from {@code offset} up to {@code limit}; returns the
-     * offset after the last intact frame. With {@code strict}, a damaged frame throws instead of ending the read.
-     */
-    private static long readSegment(Path file, long offset, long limit, long seq, FrameVisitor visitor, boolean strict)
-            throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long end = Math.min(limit, ch.size());
-            byte[] buf = new byte[1 << 20];
-            long pos = offset;
-            while (pos < end) {
-                if (end - pos < Frames.HEADER) {
-                    return damaged(strict, file, pos, "a truncated frame header");
-                }
-                readFully(ch, buf, 0, Frames.HEADER, pos);
-                int length = Frames.intLE(buf, 0);
-                int crc = Frames.intLE(buf, 4);
-                if (length <= 0 || length > Frames.MAX_PAYLOAD || pos + Frames.HEADER + length > end) {
-                    return damaged(strict, file, pos, "a frame length of " + length);
-                }
-                if (buf.length < length) {
-                    buf = new byte[Math.max(length, buf.length * 2)];
-                }
-                readFully(ch, buf, 0, length, pos + Frames.HEADER);
-                if (!Frames.crcMatches(buf, 0, length, crc)) {
-                    return damaged(strict, file, pos, "a checksum mismatch");
-                }
-                long next = pos + Frames.HEADER + length;
-                ByteSource payload = new ByteSource(buf, 1, length);
-                if (!visitor.frame(buf[0], payload, new Position(seq, next))) {
-                    return next;
-                }
-                pos = next;
-            }
-            return pos;
-        }
-    }
-
-    private static long damaged(boolean strict, Path file, long pos, String what) throws IOException {
-        if (strict) {
-            throw new IOException("damaged log " + file + " at byte " + pos + ": " + what);
-        }
-        return pos;
-    }
-
-    private static void readFully(FileChannel ch, byte[] buf, int off, int len, long position) throws IOException {
-        ByteBuffer bb = ByteBuffer.wrap(buf, off, len);
-        while (bb.hasRemaining()) {
-            if (ch.read(bb, position + bb.position() - off) < 0) {
-                throw new IOException("unexpected end of file");
-            }
-        }
     }
 
     /** The end of the log: everything before it is whole frames. */
@@ -466,23 +390,7 @@ final class SegmentedLog implements AutoCloseable {
                     + generation + ", which a compaction has rewritten since (or which this partition does not hold): "
                     + "start the scan again");
         }
-        boolean[] stopped = {false};
-        FrameVisitor stopping = (kind, payload, next) -> {
-            boolean go = visitor.frame(kind, payload, next);
-            stopped[0] = !go;
-            return go;
-        };
-        for (Map.Entry<Long, Integer> e : segments.subMap(from.segment(), true, until.segment(), true).entrySet()) {
-            long seq = e.getKey();
-            long start = seq == from.segment() ? from.offset() : 0;
-            long limit = seq == until.segment() ? until.offset() : Long.MAX_VALUE;
-            if (start < limit) {
-                readSegment(SegmentFiles.file(dir, seq, e.getValue()), start, limit, seq, stopping, true);
-            }
-            if (stopped[0]) {
-                return;
-            }
-        }
+        SegmentReader.read(dir, segments.subMap(from.segment(), true, until.segment(), true), from, until, visitor);
     }
 
     /** Bytes of every segment, kept as counters by the roll and the compaction: no file-system call. */
@@ -502,17 +410,6 @@ final class SegmentedLog implements AutoCloseable {
             } finally {
                 current.close();
                 current = null;
-            }
-        }
-    }
-
-    static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException e) {
-            // Some filesystems cannot open a folder for fsync; the file contents are synced either way.
-            if (!(e.getMessage() != null && e.getMessage().contains("Is a directory"))) {
-                throw e;
             }
         }
     }

@@ -64,7 +64,7 @@ final class Snapshot {
             ch.force(true);
         }
         Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        SegmentedLog.syncDirectory(dir);
+        SegmentFiles.syncDirectory(dir);
     }
 
     /** The snapshot in {@code dir}, or null when there is none or it cannot be trusted. */
