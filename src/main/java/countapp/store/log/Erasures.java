@@ -70,12 +70,12 @@ final class Erasures {
      * follows the index either way.
      */
     CompletableFuture<Long> eraseTenant(String tenant) {
-        SegmentedLog.Position end = log.end();
+        LogPosition end = log.end();
         SegmentPins.Pin pin = log.pin(IdScan.Cursor.START.segment()); // held until the last chunk (see Compactor)
         return eraseChunks(tenant, IdScan.Cursor.START, end, 0L, pin).whenComplete((n, e) -> pin.release());
     }
 
-    private CompletableFuture<Long> eraseChunks(String tenant, IdScan.Cursor cursor, SegmentedLog.Position end,
+    private CompletableFuture<Long> eraseChunks(String tenant, IdScan.Cursor cursor, LogPosition end,
             long erasedSoFar, SegmentPins.Pin pin) {
         pin.moveTo(cursor.segment());
         return CompletableFuture.supplyAsync(() -> IdScan.scan(log, tenant, cursor, end, chunkSize), store.scanExecutor())

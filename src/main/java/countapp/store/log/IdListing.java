@@ -46,7 +46,7 @@ final class IdListing {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
-        SegmentedLog.Position end = log.end();
+        LogPosition end = log.end();
         SegmentPins.Pin pin = listingPin(cursor, from);
         CompletableFuture<IdChunk> chunk = CompletableFuture.supplyAsync(
                         () -> IdScan.scan(log, tenant, from, end, max), store.scanExecutor())

@@ -312,7 +312,7 @@ public final class LogStore implements Store {
         if (snap != null) {
             snap.counts().forEach((name, count) -> tenant(tenants, name).count = count);
         }
-        SegmentedLog.Position from = snap == null ? SegmentedLog.Position.START : snap.position();
+        LogPosition from = snap == null ? LogPosition.START : snap.position();
         long[] h = new long[2];
         ByteSink key = new ByteSink(256);
         SegmentedLog log;
@@ -376,7 +376,7 @@ public final class LogStore implements Store {
         });
     }
 
-    void writeSnapshot(LogPartition p, SegmentedLog.Position at, PairIndex index, Map<String, Tenant> tenants)
+    void writeSnapshot(LogPartition p, LogPosition at, PairIndex index, Map<String, Tenant> tenants)
             throws IOException {
         Path dir = root.resolve(Integer.toString(p.id())).resolve("log");
         Map<String, Long> counts = new HashMap<>();

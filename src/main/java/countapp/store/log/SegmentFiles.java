@@ -106,4 +106,16 @@ final class SegmentFiles {
             }
         }
     }
+
+    /** Closes and removes a segment file a roll created but could not use; what fails here is added to {@code e}, never thrown. */
+    static void discard(@Nullable FileChannel next, Path file, Exception e) {
+        try {
+            if (next != null) {
+                next.close();
+            }
+            Files.deleteIfExists(file);
+        } catch (IOException | RuntimeException suppressed) {
+            e.addSuppressed(suppressed); // the next roll truncates and takes the file
+        }
+    }
 }

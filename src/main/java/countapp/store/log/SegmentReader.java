@@ -24,8 +24,8 @@ final class SegmentReader {
      * segment holding anything is cut off (a crash while writing it, so never acknowledged); one anywhere
      * else means damaged data, and the replay fails rather than lose it silently.
      */
-    static SegmentedLog.Position replay(Path dir, NavigableMap<Long, Integer> found, SegmentedLog.Position from,
-            SegmentedLog.FrameVisitor visitor) throws IOException {
+    static LogPosition replay(Path dir, NavigableMap<Long, Integer> found, LogPosition from,
+            FrameVisitor visitor) throws IOException {
         // A segment created ahead of its roll (see prepareNext) may follow the one a crash tore: the torn tail
         // that is cut off is the one of the last segment holding anything.
         long lastSeq = found.lastKey();
@@ -47,7 +47,7 @@ final class SegmentReader {
                 }
             }
             if (last) {
-                return new SegmentedLog.Position(seq, intact);
+                return new LogPosition(seq, intact);
             }
         }
         throw new IOException("log position " + from + " is past the last segment in " + dir);
@@ -57,10 +57,10 @@ final class SegmentReader {
      * Visits the intact frames of {@code segments} (number to generation, in log order) from {@code from} up
      * to {@code until}; a damaged frame throws.
      */
-    static void read(Path dir, Map<Long, Integer> segments, SegmentedLog.Position from, SegmentedLog.Position until,
-            SegmentedLog.FrameVisitor visitor) throws IOException {
+    static void read(Path dir, Map<Long, Integer> segments, LogPosition from, LogPosition until,
+            FrameVisitor visitor) throws IOException {
         boolean[] stopped = {false};
-        SegmentedLog.FrameVisitor stopping = (kind, payload, next) -> {
+        FrameVisitor stopping = (kind, payload, next) -> {
             boolean go = visitor.frame(kind, payload, next);
             stopped[0] = !go;
             return go;
@@ -82,7 +82,7 @@ final class SegmentReader {
      * Visits the intact frames of one segment file from {@code offset} up to {@code limit}; returns the
      * offset after the last intact frame. With {@code strict}, a damaged frame throws instead of ending the read.
      */
-    private static long readSegment(Path file, long offset, long limit, long seq, SegmentedLog.FrameVisitor visitor, boolean strict)
+    private static long readSegment(Path file, long offset, long limit, long seq, FrameVisitor visitor, boolean strict)
             throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long end = Math.min(limit, ch.size());
@@ -107,7 +107,7 @@ final class SegmentReader {
                 }
                 long next = pos + Frames.HEADER + length;
                 ByteSource payload = new ByteSource(buf, 1, length);
-                if (!visitor.frame(buf[0], payload, new SegmentedLog.Position(seq, next))) {
+                if (!visitor.frame(buf[0], payload, new LogPosition(seq, next))) {
                     return next;
                 }
                 pos = next;

@@ -1,20 +1,14 @@
 package countapp.store.log;
 
-import countapp.codec.ByteSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.NavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -39,35 +33,11 @@ import org.slf4j.LoggerFactory;
 final class SegmentedLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentedLog.class);
     static final String SUFFIX = SegmentFiles.SUFFIX;
-    /** How long a scan's pin outlives its last chunk: a client that stops fetching lets compaction go on. */
-    static final long PIN_LEASE_NANOS = 5L * 60 * 1_000_000_000L;
-
-    /** A place in the log: a segment and a byte offset in it. */
-    record Position(long segment, long offset) implements Comparable<Position> {
-        static final Position START = new Position(1, 0);
-
-        @Override
-        public int compareTo(Position o) {
-            return segment != o.segment ? Long.compare(segment, o.segment) : Long.compare(offset, o.offset);
-        }
-
-        @Override
-        public String toString() {
-            return segment + ":" + offset;
-        }
-    }
-
-    /** Called for each intact frame while reading: its kind, a reader over its payload, and where it ends. */
-    interface FrameVisitor {
-        /** Return false to stop reading. */
-        boolean frame(byte kind, ByteSource payload, Position next) throws IOException;
-    }
 
     private final Path dir;
     private final long segmentBytes;
-    /** Every segment's number and its generation in use; the roll adds, {@link #swapIn} replaces. */
-    private final NavigableMap<Long, Integer> segments;
-    private final SegmentPins pins;
+    /** Every segment's number and generation, the scans' pins, the sealed bytes (see {@link SegmentTable}). */
+    private final SegmentTable segments;
     /** How a roll creates a segment and syncs the folder; guarded by this. */
     private LogFiles files = LogFiles.REAL;
     /** Runs the roll's blocking work: creating the next segment, fsyncing and closing the sealed one. */
@@ -78,8 +48,6 @@ final class SegmentedLog implements AutoCloseable {
     private @Nullable FileChannel prepared;
     /** Guarded by this: whether the I/O executor is creating the next segment now (a roll waits for it). */
     private boolean preparing;
-    /** Bytes of the sealed segments: disk use without listing the folder (a metrics scrape reads it). */
-    private final AtomicLong sealedBytes = new AtomicLong();
     private volatile long currentSeq;
     /** Bytes in the current segment; written by the writer, read by readers and the syncer. */
     private volatile long currentSize;
@@ -89,19 +57,15 @@ final class SegmentedLog implements AutoCloseable {
     private SegmentedLog(Path dir, long segmentBytes, NavigableMap<Long, Integer> segments, LongSupplier nanoTime,
             Executor io, long seq, FileChannel current, long size) throws IOException {
         this.io = io;
-        for (Map.Entry<Long, Integer> e : segments.headMap(seq, false).entrySet()) {
-            sealedBytes.addAndGet(Files.size(SegmentFiles.file(dir, e.getKey(), e.getValue())));
-        }
         this.dir = dir;
         this.segmentBytes = segmentBytes;
-        this.segments = new ConcurrentSkipListMap<>(segments);
-        this.pins = new SegmentPins(nanoTime, PIN_LEASE_NANOS);
+        this.segments = new SegmentTable(dir, segments, seq, nanoTime);
         this.currentSeq = seq;
         this.current = current;
         this.currentSize = size;
     }
 
-    static SegmentedLog open(Path dir, long segmentBytes, Position from, FrameVisitor visitor) throws IOException {
+    static SegmentedLog open(Path dir, long segmentBytes, LogPosition from, FrameVisitor visitor) throws IOException {
         return open(dir, segmentBytes, from, visitor, System::nanoTime, Runnable::run);
     }
 
@@ -111,7 +75,7 @@ final class SegmentedLog implements AutoCloseable {
      * cut off; one anywhere else means damaged data, and the open fails rather than lose it silently.
      * {@code nanoTime} times the leases of scans' pins; {@code io} runs the roll's blocking work.
      */
-    static SegmentedLog open(Path dir, long segmentBytes, Position from, FrameVisitor visitor, LongSupplier nanoTime,
+    static SegmentedLog open(Path dir, long segmentBytes, LogPosition from, FrameVisitor visitor, LongSupplier nanoTime,
             Executor io) throws IOException {
         Files.createDirectories(dir);
         NavigableMap<Long, Integer> found = SegmentFiles.scan(dir);
@@ -122,7 +86,7 @@ final class SegmentedLog implements AutoCloseable {
             found.put(1L, 0);
             return new SegmentedLog(dir, segmentBytes, found, nanoTime, io, 1, ch, 0);
         }
-        Position last = SegmentReader.replay(dir, found, from, visitor);
+        LogPosition last = SegmentReader.replay(dir, found, from, visitor);
         Path file = SegmentFiles.file(dir, last.segment(), found.get(last.segment()));
         long size = Files.size(file);
         FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
@@ -135,54 +99,35 @@ final class SegmentedLog implements AutoCloseable {
 
     /** The file of segment {@code seq} in its generation in use. */
     Path file(long seq) {
-        return SegmentFiles.file(dir, seq, generation(seq));
+        return segments.file(seq);
     }
 
     /** The generation in use of segment {@code seq}, or -1 when there is no such segment. */
     int generation(long seq) {
-        Integer g = segments.get(seq);
-        return g == null ? -1 : g;
+        return segments.generation(seq);
     }
 
     /** The numbers of the sealed segments (all but the one being appended to), in log order. */
     List<Long> sealedSegments() {
-        return new ArrayList<>(segments.headMap(currentSeq, false).keySet());
+        return segments.before(currentSeq);
     }
 
-    /** Pins segments from {@code seq} on against compaction (see {@link SegmentPins}). */
     SegmentPins.Pin pin(long seq) {
-        return pins.pin(seq);
+        return segments.pin(seq);
     }
 
     boolean pinned(long seq) {
-        return pins.pinned(seq);
+        return segments.pinned(seq);
     }
 
-    /**
-     * Replaces sealed segment {@code seq}, generation {@code generation}, by the rewrite in {@code cleaned}
-     * (fsynced by the caller) as the next generation. Called off (false, nothing changed) when a scan pinned
-     * the segment or it changed meanwhile; the caller then deletes {@code cleaned}.
-     */
+    /** Swaps a compaction's rewrite of sealed segment {@code seq} in (see {@link SegmentTable#swapIn}). */
     boolean swapIn(long seq, int generation, Path cleaned) throws IOException {
-        Path old = SegmentFiles.file(dir, seq, generation);
-        long change = Files.size(cleaned) - Files.size(old);
-        synchronized (pins) {
-            if (pins.pinned(seq) || generation(seq) != generation || seq >= currentSeq) {
-                return false;
-            }
-            Files.move(cleaned, SegmentFiles.file(dir, seq, generation + 1), StandardCopyOption.ATOMIC_MOVE);
-            segments.put(seq, generation + 1);
-            sealedBytes.addAndGet(change);
-        }
-        SegmentFiles.syncDirectory(dir); // the new name is durable before the old one goes
-        Files.delete(old);
-        SegmentFiles.syncDirectory(dir);
-        return true;
+        return segments.swapIn(seq, generation, cleaned, currentSeq);
     }
 
     /** The end of the log: everything before it is whole frames. */
-    Position end() {
-        return new Position(currentSeq, currentSize);
+    LogPosition end() {
+        return new LogPosition(currentSeq, currentSize);
     }
 
     /**
@@ -273,7 +218,7 @@ final class SegmentedLog implements AutoCloseable {
                 next = ops.create(file);
                 ops.syncDirectory(dir);
             } catch (IOException | RuntimeException e) {
-                undoRoll(next, file, e);
+                SegmentFiles.discard(next, file, e);
                 throw e;
             } finally {
                 synchronized (this) {
@@ -286,8 +231,7 @@ final class SegmentedLog implements AutoCloseable {
             sealed = current;
             current = next;
         }
-        segments.put(seq, 0);
-        sealedBytes.addAndGet(currentSize);
+        segments.rolled(seq, currentSize);
         currentSeq = seq;
         currentSize = 0;
         dirty = false; // the sealed segment's fsync is queued below; the new one holds nothing yet
@@ -325,7 +269,7 @@ final class SegmentedLog implements AutoCloseable {
                 ch = ops.create(file);
                 ops.syncDirectory(dir);
             } catch (IOException | RuntimeException e) {
-                undoRoll(ch, file, e);
+                SegmentFiles.discard(ch, file, e);
                 ch = null;
                 LOG.warn("creating the next log segment {} ahead failed (the roll tries again): {}", file, e.toString());
             }
@@ -339,21 +283,9 @@ final class SegmentedLog implements AutoCloseable {
                 notifyAll();
             }
             if (unused) { // closed or given other file operations meanwhile; no roll used the file
-                undoRoll(ch, file, new IOException("not needed any more"));
+                SegmentFiles.discard(ch, file, new IOException("not needed any more"));
             }
         });
-    }
-
-    /** Closes and removes the file of a roll that failed; what fails here is added to {@code e}, never thrown. */
-    private void undoRoll(@Nullable FileChannel next, Path file, Exception e) {
-        try {
-            if (next != null) {
-                next.close();
-            }
-            Files.deleteIfExists(file);
-        } catch (IOException | RuntimeException suppressed) {
-            e.addSuppressed(suppressed); // the next roll truncates and takes the file
-        }
     }
 
     /** Replaces the file operations of rolls (and drops a segment created ahead): tests inject faults with it. */
@@ -373,29 +305,29 @@ final class SegmentedLog implements AutoCloseable {
     /**
      * Visits the intact frames from {@code from} up to {@code until} (an {@link #end} taken earlier), with
      * file handles of its own: safe beside the writer. A scan that may run beside a compaction pins its
-     * segments first and uses {@link #read(Position, int, Position, FrameVisitor)}.
+     * segments first and uses {@link #read(LogPosition, int, LogPosition, FrameVisitor)}.
      */
-    void read(Position from, Position until, FrameVisitor visitor) throws IOException {
+    void read(LogPosition from, LogPosition until, FrameVisitor visitor) throws IOException {
         read(from, -1, until, visitor);
     }
 
     /**
-     * As {@link #read(Position, Position, FrameVisitor)}, from a position taken in generation
+     * As {@link #read(LogPosition, LogPosition, FrameVisitor)}, from a position taken in generation
      * {@code generation} of its segment (-1: any): fails with an {@link IllegalArgumentException} when that
      * generation is gone (a compaction rewrote the segment since), rather than read other bytes at the offset.
      */
-    void read(Position from, int generation, Position until, FrameVisitor visitor) throws IOException {
+    void read(LogPosition from, int generation, LogPosition until, FrameVisitor visitor) throws IOException {
         if (generation >= 0 && generation(from.segment()) != generation) {
             throw new IllegalArgumentException("the scan's cursor is in log segment " + from.segment() + " generation "
                     + generation + ", which a compaction has rewritten since (or which this partition does not hold): "
                     + "start the scan again");
         }
-        SegmentReader.read(dir, segments.subMap(from.segment(), true, until.segment(), true), from, until, visitor);
+        SegmentReader.read(dir, segments.between(from.segment(), until.segment()), from, until, visitor);
     }
 
     /** Bytes of every segment, kept as counters by the roll and the compaction: no file-system call. */
     long diskBytes() {
-        return sealedBytes.get() + currentSize;
+        return segments.sealedBytes() + currentSize;
     }
 
     @Override

@@ -72,7 +72,7 @@ final class WindowLogs {
             SegmentedLog l = log;
             if (l == null) {
                 l = SegmentedLog.open(dir.resolve(Integer.toString(month)), BUCKET_SEGMENT_BYTES,
-                        SegmentedLog.Position.START, (kind, payload, next) -> true);
+                        LogPosition.START, (kind, payload, next) -> true);
                 log = l;
             }
             return l;
@@ -152,7 +152,7 @@ final class WindowLogs {
                 continue;
             }
             SegmentedLog log = SegmentedLog.open(dir.resolve(Integer.toString(month)), BUCKET_SEGMENT_BYTES,
-                    SegmentedLog.Position.START, (kind, payload, next) -> {
+                    LogPosition.START, (kind, payload, next) -> {
                         read(month, kind, payload, replay);
                         return true;
                     });

@@ -26,7 +26,7 @@ class CommitterTest {
 
     private static int addFrames(SegmentedLog log) throws Exception {
         int[] frames = {0};
-        log.read(SegmentedLog.Position.START, log.end(), (kind, payload, next) -> {
+        log.read(LogPosition.START, log.end(), (kind, payload, next) -> {
             if (kind == Frames.ADD) {
                 frames[0]++;
             }
