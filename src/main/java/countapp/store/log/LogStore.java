@@ -80,52 +80,22 @@ public final class LogStore implements Store {
     private final Retention windows;
     private final Clock clock;
 
-    public LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval,
-            StoreListener listener) {
-        this(root, partitions, hashKey0, hashKey1, persistInterval, listener, SEGMENT_BYTES, null,
-                HeapGuard.watchingThisJvm(), Retention.NONE, Clock.systemUTC());
+    /** The settings of a store of {@code partitions} partitions under {@code root}, with the given hash keys. */
+    public static LogStoreBuilder builder(Path root, int partitions, long hashKey0, long hashKey1) {
+        return new LogStoreBuilder(root, partitions, hashKey0, hashKey1);
     }
 
-    /**
-     * As the other constructor, with every partition's writes run on {@code loop} (a worker's event loop),
-     * keeping the day and month windows {@code windows} says, by the days of {@code clock}.
-     */
-    public LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval,
-            StoreListener listener, WriteLoop loop, Retention windows, Clock clock) {
-        this(root, partitions, hashKey0, hashKey1, persistInterval, listener, SEGMENT_BYTES, loop,
-                HeapGuard.watchingThisJvm(), windows, clock);
-    }
-
-    /** Windows by an injected clock, on the store's own writer threads (tools and tests). */
-    public LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval,
-            StoreListener listener, Retention windows, Clock clock) {
-        this(root, partitions, hashKey0, hashKey1, persistInterval, listener, SEGMENT_BYTES, null,
-                HeapGuard.watchingThisJvm(), windows, clock);
-    }
-
-    LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval, StoreListener listener,
-            long segmentBytes) {
-        this(root, partitions, hashKey0, hashKey1, persistInterval, listener, segmentBytes, null,
-                HeapGuard.watchingThisJvm(), Retention.NONE, Clock.systemUTC());
-    }
-
-    /** For tests: the heap is as full as {@code heap} is told. */
-    LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval, HeapGuard heap) {
-        this(root, partitions, hashKey0, hashKey1, persistInterval, StoreListener.NONE, SEGMENT_BYTES, null, heap,
-                Retention.NONE, Clock.systemUTC());
-    }
-
-    LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval,
-            StoreListener listener, long segmentBytes, @Nullable WriteLoop loop, HeapGuard heap, Retention windows, Clock clock) {
-        this.heap = heap;
-        this.windows = windows;
-        this.clock = clock;
-        this.segmentBytes = segmentBytes;
-        this.root = root;
-        this.partitions = partitions;
-        this.hash = new SipHash(hashKey0, hashKey1);
-        this.listener = listener;
-        this.persistInterval = persistInterval;
+    LogStore(LogStoreBuilder b) {
+        this.heap = b.heap != null ? b.heap : HeapGuard.watchingThisJvm();
+        this.windows = b.windows;
+        this.clock = b.clock;
+        this.segmentBytes = b.segmentBytes;
+        this.root = b.root;
+        this.partitions = b.partitions;
+        this.hash = new SipHash(b.hashKey0, b.hashKey1);
+        this.listener = b.listener;
+        this.persistInterval = b.persistInterval;
+        WriteLoop loop = b.loop;
         if (loop != null) {
             this.ownLoops = new ThreadLoop[0];
             Committer committer = new Committer(loop);

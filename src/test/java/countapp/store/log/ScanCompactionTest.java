@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import countapp.model.ItemBatch;
 import countapp.store.IdChunk;
-import countapp.store.StoreListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +33,7 @@ class ScanCompactionTest {
     private LogStore store;
 
     private LogStore open() {
-        return new LogStore(root, 1, 7, 11, Duration.ofMillis(100), StoreListener.NONE, SEGMENT_BYTES);
+        return LogStore.builder(root, 1, 7, 11).persistInterval(Duration.ofMillis(100)).segmentBytes(SEGMENT_BYTES).build();
     }
 
     @AfterEach

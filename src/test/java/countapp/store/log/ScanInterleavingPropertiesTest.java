@@ -7,7 +7,6 @@ import countapp.model.Retention;
 import countapp.model.Window;
 import countapp.store.IdChunk;
 import countapp.store.MutableClock;
-import countapp.store.StoreListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,8 +51,8 @@ class ScanInterleavingPropertiesTest {
         }
 
         void open() {
-            store = new LogStore(root, 1, 7, 11, Duration.ofMillis(50), StoreListener.NONE, 2048, null,
-                    HeapGuard.watchingThisJvm(), new Retention(2, 1), clock);
+            store = LogStore.builder(root, 1, 7, 11).persistInterval(Duration.ofMillis(50)).segmentBytes(2048)
+                    .windows(new Retention(2, 1), clock).build();
             p = (LogPartition) store.open(0, Duration.ofSeconds(5));
             p.erasures.chunkSize = 1 + random.nextInt(6);
             compactedSinceRestart = false;
