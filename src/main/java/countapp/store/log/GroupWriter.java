@@ -264,6 +264,6 @@ final class GroupWriter {
     /** The tenant's entry, created on first sight (a count of 0 reads the same as no entry). */
     private Tenant tenant(String name) {
         Tenant t = tenants.get(name);
-        return t != null ? t : LogStore.tenant(tenants, name);
+        return t != null ? t : PartitionLoader.tenant(tenants, name);
     }
 }
