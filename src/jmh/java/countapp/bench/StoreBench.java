@@ -3,7 +3,6 @@ package countapp.bench;
 import countapp.model.ItemBatch;
 import countapp.placement.Murmur3;
 import countapp.store.Partition;
-import countapp.store.StoreListener;
 import countapp.store.log.LogStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,7 +49,7 @@ public class StoreBench {
     @Setup(Level.Trial)
     public void open() throws IOException {
         dir = Files.createTempDirectory("countapp-jmh-");
-        store = new LogStore(dir, 1, 0x0123456789abcdefL, 0x0fedcba987654321L, Duration.ofSeconds(1), StoreListener.NONE);
+        store = LogStore.builder(dir, 1, 0x0123456789abcdefL, 0x0fedcba987654321L).persistInterval(Duration.ofSeconds(1)).build();
         partition = store.open(0, Duration.ofSeconds(10));
         tenantNames = new String[TENANTS];
         for (int t = 0; t < TENANTS; t++) {

@@ -5,7 +5,6 @@ import countapp.placement.Partitioner;
 import countapp.store.DatabaseMeta;
 import countapp.store.Partition;
 import countapp.store.StoreException;
-import countapp.store.StoreListener;
 import countapp.store.log.LogStore;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -104,8 +103,8 @@ public final class Migration {
         Partitioner partitioner = new Partitioner(partitions);
         long pairs = 0;
         long tenants = 0;
-        LogStore store = new LogStore(staging, partitions, meta.hashKey0(), meta.hashKey1(), Duration.ofSeconds(1),
-                StoreListener.NONE);
+        LogStore store = LogStore.builder(staging, partitions, meta.hashKey0(), meta.hashKey1())
+                .persistInterval(Duration.ofSeconds(1)).build();
         try {
             for (int p = 0; p < partitions; p++) {
                 Path dir = folder.resolve(Integer.toString(p));

@@ -24,7 +24,8 @@ final class Stores {
                     listener, loop instanceof EventLoopWriter w ? w.nettyLoop() : null);
         }
         DatabaseMeta meta = DatabaseMeta.loadOrCreate(config.database(), config.partitions());
-        return new LogStore(config.database(), meta.partitions(), meta.hashKey0(), meta.hashKey1(),
-                config.workerPersist(), listener, loop, config.windows(), java.time.Clock.systemUTC());
+        return LogStore.builder(config.database(), meta.partitions(), meta.hashKey0(), meta.hashKey1())
+                .persistInterval(config.workerPersist()).listener(listener).loop(loop)
+                .windows(config.windows(), java.time.Clock.systemUTC()).build();
     }
 }

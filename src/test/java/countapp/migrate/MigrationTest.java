@@ -8,7 +8,6 @@ import countapp.store.DatabaseMeta;
 import countapp.store.IdChunk;
 import countapp.store.Partition;
 import countapp.store.StoreException;
-import countapp.store.StoreListener;
 import countapp.store.log.LogStore;
 import countapp.placement.Partitioner;
 import java.nio.file.Files;
@@ -76,8 +75,8 @@ class MigrationTest {
         assertThat(Files.exists(dir.resolve("db.migrating"))).isFalse();
         DatabaseMeta meta = DatabaseMeta.load(db);
         assertThat(meta.partitions()).isEqualTo(PARTITIONS);
-        try (LogStore store = new LogStore(db, PARTITIONS, meta.hashKey0(), meta.hashKey1(), Duration.ofSeconds(1),
-                StoreListener.NONE)) {
+        try (LogStore store = LogStore.builder(db, PARTITIONS, meta.hashKey0(), meta.hashKey1())
+                .persistInterval(Duration.ofSeconds(1)).build()) {
             Partitioner partitioner = new Partitioner(PARTITIONS);
             for (Map.Entry<String, List<String>> e : sent.entrySet()) {
                 Partition p = store.open(partitioner.partitionOf(e.getKey()), Duration.ofSeconds(10));

@@ -29,8 +29,8 @@ class CompactionTest {
     LogStore store;
 
     LogStore open() {
-        return new LogStore(root, 1, 3, 4, Duration.ofMillis(100), StoreListener.NONE, new Retention(35, 13),
-                new MutableClock(NOW));
+        return LogStore.builder(root, 1, 3, 4).persistInterval(Duration.ofMillis(100))
+                .windows(new Retention(35, 13), new MutableClock(NOW)).build();
     }
 
     @AfterEach

@@ -14,8 +14,8 @@ class LogStoreTest extends StoreContractTest {
 
     @Override
     protected Store newStore(Path root, Retention windows, Clock clock) {
-        return new countapp.store.log.LogStore(root, StoreFixtures.PARTITIONS, 0x0123456789abcdefL, 0x0fedcba987654321L,
-                Duration.ofMillis(200), StoreListener.NONE, windows, clock);
+        return countapp.store.log.LogStore.builder(root, StoreFixtures.PARTITIONS, 0x0123456789abcdefL, 0x0fedcba987654321L)
+                .persistInterval(Duration.ofMillis(200)).windows(windows, clock).build();
     }
 
     @Override

@@ -40,12 +40,12 @@ class LogStoreWindowsTest {
     }
 
     LogStore open(Retention retention) {
-        return new LogStore(root, 1, 5, 6, Duration.ofMillis(100), new StoreListener() {
+        return LogStore.builder(root, 1, 5, 6).persistInterval(Duration.ofMillis(100)).listener(new StoreListener() {
             @Override
             public void lateItems(long items) {
                 late.addAndGet(items);
             }
-        }, retention, clock);
+        }).windows(retention, clock).build();
     }
 
     @AfterEach

@@ -68,7 +68,8 @@ abstract class PartitionIdsTest {
     static final class Log extends PartitionIdsTest {
         @Override
         Store newStore(Path dir, StoreListener listener) {
-            return new countapp.store.log.LogStore(dir, 1, 1, 2, Duration.ofSeconds(1), listener);
+            return countapp.store.log.LogStore.builder(dir, 1, 1, 2).persistInterval(Duration.ofSeconds(1)).listener(listener)
+                    .build();
         }
 
         @Override

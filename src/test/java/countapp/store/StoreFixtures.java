@@ -21,8 +21,8 @@ public final class StoreFixtures {
 
     /** A log store with a fixed hash key, so every test run (and a crashed child's reopening) agrees. */
     static countapp.store.log.LogStore newLogStore(Path root, Duration persistInterval) {
-        return new countapp.store.log.LogStore(root, PARTITIONS, 0x0123456789abcdefL, 0x0fedcba987654321L,
-                persistInterval, StoreListener.NONE);
+        return countapp.store.log.LogStore.builder(root, PARTITIONS, 0x0123456789abcdefL, 0x0fedcba987654321L)
+                .persistInterval(persistInterval).build();
     }
 
     /** A batch of (tenant, id) pairs given as alternating arguments. */

@@ -71,7 +71,8 @@ class WindowsPropertiesTest {
         Path root = Files.createTempDirectory("windows-model");
         MutableClock clock = new MutableClock(START);
         Backend backend = new Reopening(
-                () -> new LogStore(root, 1, 11, 12, Duration.ofMillis(200), StoreListener.NONE, RETENTION, clock));
+                () -> LogStore.builder(root, 1, 11, 12).persistInterval(Duration.ofMillis(200))
+                        .windows(RETENTION, clock).build());
         try {
             run(steps, clock, backend);
         } finally {

@@ -2,7 +2,6 @@ package countapp.bench.shootout;
 
 import countapp.model.ItemBatch;
 import countapp.store.Partition;
-import countapp.store.StoreListener;
 import countapp.store.log.LogStore;
 import countapp.store.log.WriteLoop;
 import java.io.IOException;
@@ -48,8 +47,8 @@ final class LogIndex implements Candidate {
             Files.write(keyFile, key);
         }
         ByteBuffer key = ByteBuffer.wrap(Files.readAllBytes(keyFile));
-        this.store = new LogStore(dir, 1, key.getLong(), key.getLong(), Duration.ofSeconds(1), StoreListener.NONE, CALLER,
-                countapp.model.Retention.NONE, java.time.Clock.systemUTC());
+        this.store = LogStore.builder(dir, 1, key.getLong(), key.getLong()).persistInterval(Duration.ofSeconds(1))
+                .loop(CALLER).build();
         this.partition = store.open(0, Duration.ofSeconds(10));
     }
 

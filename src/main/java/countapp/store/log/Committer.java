@@ -26,7 +26,7 @@ final class Committer {
     }
 
     /** Applies the add in this turn (at once when called on the loop's thread). */
-    void submit(LogPartition.Add add) {
+    void submit(PendingAdd add) {
         if (loop.inLoop()) {
             accept(add);
         } else {
@@ -42,7 +42,7 @@ final class Committer {
         });
     }
 
-    private void accept(LogPartition.Add add) {
+    private void accept(PendingAdd add) {
         LogPartition p = add.partition;
         if (p.append(add)) {
             if (!p.pendingCommit) {

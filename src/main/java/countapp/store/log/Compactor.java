@@ -66,7 +66,7 @@ final class Compactor {
         Path marker = dir.resolve(MARKER);
         if (!Files.exists(marker)) {
             Files.createFile(marker);
-            SegmentedLog.syncDirectory(dir);
+            SegmentFiles.syncDirectory(dir);
         }
     }
 
@@ -83,7 +83,7 @@ final class Compactor {
         }
         Files.deleteIfExists(dir.resolve(MARKER));
         Snapshot.delete(dir);
-        SegmentedLog.syncDirectory(dir);
+        SegmentFiles.syncDirectory(dir);
         if (sealed.isEmpty()) {
             Files.deleteIfExists(dir.resolve(RUNNING));
             return 0;
@@ -103,7 +103,7 @@ final class Compactor {
             saved += removed;
         }
         Files.deleteIfExists(dir.resolve(RUNNING));
-        SegmentedLog.syncDirectory(dir);
+        SegmentFiles.syncDirectory(dir);
         return saved;
     }
 
@@ -115,7 +115,7 @@ final class Compactor {
         PairIndex erased = new PairIndex();
         ByteSink key = new ByteSink(256);
         long[] h = new long[2];
-        log.read(SegmentedLog.Position.START, new SegmentedLog.Position(lastSealed, Long.MAX_VALUE), (kind, payload, next) -> {
+        log.read(LogPosition.START, new LogPosition(lastSealed, Long.MAX_VALUE), (kind, payload, next) -> {
             if (kind == Frames.ERASE) {
                 List<long[]> hashes = new ArrayList<>();
                 read(payload, key, h, hashes);
@@ -147,7 +147,7 @@ final class Compactor {
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteSink key = new ByteSink(256);
             long[] h = new long[2];
-            log.read(new SegmentedLog.Position(seq, 0), generation, new SegmentedLog.Position(seq, Long.MAX_VALUE),
+            log.read(new LogPosition(seq, 0), generation, new LogPosition(seq, Long.MAX_VALUE),
                     (kind, payload, next) -> {
                         if (kind != Frames.ADD) {
                             dropped[0] = true;

@@ -49,8 +49,8 @@ final class IdScan {
             throw new IllegalArgumentException("not a cursor of this store's id listings: " + cursor);
         }
 
-        SegmentedLog.Position position() {
-            return new SegmentedLog.Position(segment, offset);
+        LogPosition position() {
+            return new LogPosition(segment, offset);
         }
 
         @Override
@@ -59,11 +59,11 @@ final class IdScan {
         }
     }
 
-    static IdChunk scan(SegmentedLog log, String tenant, Cursor cursor, SegmentedLog.Position end, int max) {
+    static IdChunk scan(SegmentedLog log, String tenant, Cursor cursor, LogPosition end, int max) {
         byte[] wanted = tenant.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         List<String> ids = new ArrayList<>();
         String[] next = {null};
-        SegmentedLog.Position[] frameStart = {cursor.position()};
+        LogPosition[] frameStart = {cursor.position()};
         int[] toSkip = {cursor.skip()};
         int generation = cursor.offset() == 0 && cursor.skip() == 0 ? -1 : cursor.generation();
         try {

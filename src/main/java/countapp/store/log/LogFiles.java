@@ -16,7 +16,7 @@ interface LogFiles {
 
         @Override
         public void syncDirectory(Path dir) throws IOException {
-            SegmentedLog.syncDirectory(dir);
+            SegmentFiles.syncDirectory(dir);
         }
     };
 

@@ -1,10 +1,7 @@
 package countapp.store.log;
 
-import countapp.codec.ByteSink;
-import countapp.codec.ByteSource;
 
 import countapp.store.Partition;
-import countapp.store.PartitionLockedException;
 import countapp.store.Store;
 import countapp.store.StoreException;
 import countapp.store.StaggeredSync;
@@ -13,17 +10,12 @@ import countapp.store.WriteBlockedException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import countapp.model.Retention;
 import countapp.model.Window;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -32,7 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,52 +71,22 @@ public final class LogStore implements Store {
     private final Retention windows;
     private final Clock clock;
 
-    public LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval,
-            StoreListener listener) {
-        this(root, partitions, hashKey0, hashKey1, persistInterval, listener, SEGMENT_BYTES, null,
-                HeapGuard.watchingThisJvm(), Retention.NONE, Clock.systemUTC());
+    /** The settings of a store of {@code partitions} partitions under {@code root}, with the given hash keys. */
+    public static LogStoreBuilder builder(Path root, int partitions, long hashKey0, long hashKey1) {
+        return new LogStoreBuilder(root, partitions, hashKey0, hashKey1);
     }
 
-    /**
-     * As the other constructor, with every partition's writes run on {@code loop} (a worker's event loop),
-     * keeping the day and month windows {@code windows} says, by the days of {@code clock}.
-     */
-    public LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval,
-            StoreListener listener, WriteLoop loop, Retention windows, Clock clock) {
-        this(root, partitions, hashKey0, hashKey1, persistInterval, listener, SEGMENT_BYTES, loop,
-                HeapGuard.watchingThisJvm(), windows, clock);
-    }
-
-    /** Windows by an injected clock, on the store's own writer threads (tools and tests). */
-    public LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval,
-            StoreListener listener, Retention windows, Clock clock) {
-        this(root, partitions, hashKey0, hashKey1, persistInterval, listener, SEGMENT_BYTES, null,
-                HeapGuard.watchingThisJvm(), windows, clock);
-    }
-
-    LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval, StoreListener listener,
-            long segmentBytes) {
-        this(root, partitions, hashKey0, hashKey1, persistInterval, listener, segmentBytes, null,
-                HeapGuard.watchingThisJvm(), Retention.NONE, Clock.systemUTC());
-    }
-
-    /** For tests: the heap is as full as {@code heap} is told. */
-    LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval, HeapGuard heap) {
-        this(root, partitions, hashKey0, hashKey1, persistInterval, StoreListener.NONE, SEGMENT_BYTES, null, heap,
-                Retention.NONE, Clock.systemUTC());
-    }
-
-    LogStore(Path root, int partitions, long hashKey0, long hashKey1, Duration persistInterval,
-            StoreListener listener, long segmentBytes, @Nullable WriteLoop loop, HeapGuard heap, Retention windows, Clock clock) {
-        this.heap = heap;
-        this.windows = windows;
-        this.clock = clock;
-        this.segmentBytes = segmentBytes;
-        this.root = root;
-        this.partitions = partitions;
-        this.hash = new SipHash(hashKey0, hashKey1);
-        this.listener = listener;
-        this.persistInterval = persistInterval;
+    LogStore(LogStoreBuilder b) {
+        this.heap = b.heap != null ? b.heap : HeapGuard.watchingThisJvm();
+        this.windows = b.windows;
+        this.clock = b.clock;
+        this.segmentBytes = b.segmentBytes;
+        this.root = b.root;
+        this.partitions = b.partitions;
+        this.hash = new SipHash(b.hashKey0, b.hashKey1);
+        this.listener = b.listener;
+        this.persistInterval = b.persistInterval;
+        WriteLoop loop = b.loop;
         if (loop != null) {
             this.ownLoops = new ThreadLoop[0];
             Committer committer = new Committer(loop);
@@ -227,165 +188,29 @@ public final class LogStore implements Store {
             return existing;
         }
         Path dir = root.resolve(Integer.toString(partition)).resolve("log");
-        FileLock lock = lock(partition, dir, timeout, stillWanted);
+        FileLock lock = PartitionLock.acquire(partition, dir, timeout, stillWanted);
         try {
             long started = System.nanoTime();
-            Loaded loaded = load(dir);
-            Windows w = windows.enabled() ? Windows.open(dir.resolve("windows"), windows, today(), loaded.index, io) : null;
-            LogPartition p = new LogPartition(partition, this, loaded.log, loaded.index, loaded.tenants, lock,
-                    committerOf.apply(partition), hash, w, loaded.erasedAny, persistInterval.isZero(), System::nanoTime);
+            PartitionLoader.Loaded loaded = new PartitionLoader(segmentBytes, hash, io).load(dir);
+            Windows w = windows.enabled() ? Windows.open(dir.resolve("windows"), windows, today(), loaded.index(), io) : null;
+            LogPartition p = new LogPartition(partition, this, loaded.log(), loaded.index(), loaded.tenants(), lock,
+                    committerOf.apply(partition), hash, w, loaded.erasedAny(), persistInterval.isZero(), System::nanoTime);
             open.put(partition, p);
             listener.opened(partition, p);
             LOG.info("partition {} opened at {}: {} pairs of {} tenants, {} of log replayed in {} ms", partition, dir,
-                    loaded.index.size(), loaded.tenants.size(), loaded.replayedFrom, (System.nanoTime() - started) / 1_000_000);
+                    loaded.index().size(), loaded.tenants().size(), loaded.replayedFrom(), (System.nanoTime() - started) / 1_000_000);
             return p;
         } catch (IOException | RuntimeException e) {
-            release(lock);
+            PartitionLock.release(lock);
             throw e instanceof StoreException ? (StoreException) e
                     : new StoreException("cannot open partition " + partition + " at " + dir + ": " + e.getMessage(), e);
         }
     }
 
-    /** Takes the partition's file lock, waiting (with backoff) while another process holds it. */
-    private static FileLock lock(int partition, Path dir, Duration timeout, BooleanSupplier stillWanted) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long backoffMs = 20;
-        while (true) {
-            FileChannel ch = null;
-            try {
-                Files.createDirectories(dir);
-                ch = FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock lock = ch.tryLock();
-                if (lock != null) {
-                    return lock;
-                }
-                ch.close();
-            } catch (OverlappingFileLockException e) {
-                closeQuietly(ch); // this process holds it: a close of the partition is still under way
-            } catch (IOException e) {
-                closeQuietly(ch);
-                throw new StoreException("cannot lock partition " + partition + " at " + dir + ": " + e.getMessage(), e);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new PartitionLockedException(partition, dir.resolve("LOCK") + " is held");
-            }
-            if (!stillWanted.getAsBoolean()) {
-                throw new StoreException("partition " + partition + " was assigned elsewhere while waiting for its lock");
-            }
-            try {
-                Thread.sleep(backoffMs);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StoreException("interrupted while waiting for a partition lock", e);
-            }
-            backoffMs = Math.min(500, backoffMs * 2);
-        }
-    }
-
-    private static void closeQuietly(FileChannel ch) {
-        if (ch != null) {
-            try {
-                ch.close();
-            } catch (IOException ignored) {
-                // nothing held
-            }
-        }
-    }
-
-    private static void release(FileLock lock) {
-        try {
-            lock.release();
-            lock.channel().close();
-        } catch (IOException e) {
-            LOG.warn("releasing a partition lock failed: {}", e.toString());
-        }
-    }
-
-    private record Loaded(SegmentedLog log, PairIndex index, Map<String, LogPartition.Tenant> tenants,
-            String replayedFrom, boolean erasedAny) {}
-
-    /** The snapshot (if any is readable) plus every frame logged after it. */
-    private Loaded load(Path dir) throws IOException {
-        Snapshot.Content snap = Snapshot.read(dir);
-        PairIndex index = snap == null ? new PairIndex() : snap.index();
-        Map<String, LogPartition.Tenant> tenants = new HashMap<>();
-        if (snap != null) {
-            snap.counts().forEach((name, count) -> tenant(tenants, name).count = count);
-        }
-        SegmentedLog.Position from = snap == null ? SegmentedLog.Position.START : snap.position();
-        long[] h = new long[2];
-        ByteSink key = new ByteSink(256);
-        SegmentedLog log;
-        boolean[] erased = {false};
-        try {
-            log = SegmentedLog.open(dir, segmentBytes, from, (kind, payload, next) -> {
-                if (kind == Frames.ADD) {
-                    replay(payload, tenants, index, key, h, true);
-                } else if (kind == Frames.ERASE) {
-                    replay(payload, tenants, index, key, h, false);
-                    erased[0] = true;
-                }
-                return true;
-            }, System::nanoTime, io);
-        } catch (IOException | RuntimeException e) {
-            if (snap == null) {
-                throw e;
-            }
-            // A snapshot that does not fit the log (older than a damaged or rewritten log): rebuild from the log.
-            LOG.warn("snapshot of {} does not fit its log ({}); rebuilding the index from the whole log", dir, e.toString());
-            Snapshot.delete(dir);
-            return load(dir);
-        }
-        // Erasures before the snapshot are not seen by this replay: listings check ids against the index
-        // whenever the log may hold erased ids, which it may if a snapshot was read.
-        return new Loaded(log, index, tenants, snap == null ? "all" : "the tail after " + from, erased[0] || snap != null);
-    }
-
-    @SuppressWarnings("NonAtomicVolatileUpdate") // replay runs before any reader, on one thread
-    private void replay(ByteSource r, Map<String, LogPartition.Tenant> tenants, PairIndex index, ByteSink key,
-            long[] h, boolean add) {
-        List<LogPartition.Tenant> table = new ArrayList<>();
-        Frames.readPairs(r, new Frames.PairSink() {
-            @Override
-            public void tenant(int i, byte[] array, int at, int length) {
-                table.add(LogStore.tenant(tenants, new String(array, at, length, java.nio.charset.StandardCharsets.UTF_8)));
-            }
-
-            @Override
-            public boolean record(int tenant, byte[] array, int at, int length) {
-                LogPartition.Tenant t = table.get(tenant);
-                key.reset();
-                key.putBytes(t.prefix, 0, t.prefix.length);
-                key.putBytes(array, at, length);
-                hash.hash128(key.array(), key.length(), h);
-                if (add ? index.add(h[0], h[1]) : index.remove(h[0], h[1])) {
-                    t.count += add ? 1 : -1;
-                }
-                return true;
-            }
-        });
-    }
-
-    static LogPartition.Tenant tenant(Map<String, LogPartition.Tenant> tenants, String name) {
-        return tenants.computeIfAbsent(name, n -> {
-            byte[] utf8 = n.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            ByteSink s = new ByteSink(256);
-            s.putVarint(utf8.length);
-            s.putBytes(utf8, 0, utf8.length);
-            return new LogPartition.Tenant(n, java.util.Arrays.copyOf(s.array(), s.length()));
-        });
-    }
-
-    void writeSnapshot(LogPartition p, SegmentedLog.Position at, PairIndex index, Map<String, LogPartition.Tenant> tenants)
+    /** Writes the partition's snapshot; on the I/O executor at its close. */
+    void writeSnapshot(LogPartition p, LogPosition at, PairIndex index, Map<String, Tenant> tenants)
             throws IOException {
-        Path dir = root.resolve(Integer.toString(p.id())).resolve("log");
-        Map<String, Long> counts = new HashMap<>();
-        tenants.forEach((name, t) -> {
-            if (t.count > 0) {
-                counts.put(name, t.count);
-            }
-        });
-        Snapshot.write(dir, at, counts, index);
+        PartitionLoader.writeSnapshot(root.resolve(Integer.toString(p.id())).resolve("log"), at, index, tenants);
     }
 
     void closed(LogPartition p) {

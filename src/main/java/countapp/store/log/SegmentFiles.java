@@ -1,8 +1,10 @@
 package countapp.store.log;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -91,5 +93,29 @@ final class SegmentFiles {
             }
         }
         return live;
+    }
+
+    /** Makes a folder's entries (a created, renamed or deleted file) durable. */
+    static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // Some filesystems cannot open a folder for fsync; the file contents are synced either way.
+            if (!(e.getMessage() != null && e.getMessage().contains("Is a directory"))) {
+                throw e;
+            }
+        }
+    }
+
+    /** Closes and removes a segment file a roll created but could not use; what fails here is added to {@code e}, never thrown. */
+    static void discard(@Nullable FileChannel next, Path file, Exception e) {
+        try {
+            if (next != null) {
+                next.close();
+            }
+            Files.deleteIfExists(file);
+        } catch (IOException | RuntimeException suppressed) {
+            e.addSuppressed(suppressed); // the next roll truncates and takes the file
+        }
     }
 }

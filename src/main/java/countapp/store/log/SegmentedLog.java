@@ -1,20 +1,14 @@
 package countapp.store.log;
 
-import countapp.codec.ByteSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.NavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -39,35 +33,11 @@ import org.slf4j.LoggerFactory;
 final class SegmentedLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentedLog.class);
     static final String SUFFIX = SegmentFiles.SUFFIX;
-    /** How long a scan's pin outlives its last chunk: a client that stops fetching lets compaction go on. */
-    static final long PIN_LEASE_NANOS = 5L * 60 * 1_000_000_000L;
-
-    /** A place in the log: a segment and a byte offset in it. */
-    record Position(long segment, long offset) implements Comparable<Position> {
-        static final Position START = new Position(1, 0);
-
-        @Override
-        public int compareTo(Position o) {
-            return segment != o.segment ? Long.compare(segment, o.segment) : Long.compare(offset, o.offset);
-        }
-
-        @Override
-        public String toString() {
-            return segment + ":" + offset;
-        }
-    }
-
-    /** Called for each intact frame while reading: its kind, a reader over its payload, and where it ends. */
-    interface FrameVisitor {
-        /** Return false to stop reading. */
-        boolean frame(byte kind, ByteSource payload, Position next) throws IOException;
-    }
 
     private final Path dir;
     private final long segmentBytes;
-    /** Every segment's number and its generation in use; the roll adds, {@link #swapIn} replaces. */
-    private final NavigableMap<Long, Integer> segments;
-    private final SegmentPins pins;
+    /** Every segment's number and generation, the scans' pins, the sealed bytes (see {@link SegmentTable}). */
+    private final SegmentTable segments;
     /** How a roll creates a segment and syncs the folder; guarded by this. */
     private LogFiles files = LogFiles.REAL;
     /** Runs the roll's blocking work: creating the next segment, fsyncing and closing the sealed one. */
@@ -78,8 +48,6 @@ final class SegmentedLog implements AutoCloseable {
     private @Nullable FileChannel prepared;
     /** Guarded by this: whether the I/O executor is creating the next segment now (a roll waits for it). */
     private boolean preparing;
-    /** Bytes of the sealed segments: disk use without listing the folder (a metrics scrape reads it). */
-    private final AtomicLong sealedBytes = new AtomicLong();
     private volatile long currentSeq;
     /** Bytes in the current segment; written by the writer, read by readers and the syncer. */
     private volatile long currentSize;
@@ -89,19 +57,15 @@ final class SegmentedLog implements AutoCloseable {
     private SegmentedLog(Path dir, long segmentBytes, NavigableMap<Long, Integer> segments, LongSupplier nanoTime,
             Executor io, long seq, FileChannel current, long size) throws IOException {
         this.io = io;
-        for (Map.Entry<Long, Integer> e : segments.headMap(seq, false).entrySet()) {
-            sealedBytes.addAndGet(Files.size(SegmentFiles.file(dir, e.getKey(), e.getValue())));
-        }
         this.dir = dir;
         this.segmentBytes = segmentBytes;
-        this.segments = new ConcurrentSkipListMap<>(segments);
-        this.pins = new SegmentPins(nanoTime, PIN_LEASE_NANOS);
+        this.segments = new SegmentTable(dir, segments, seq, nanoTime);
         this.currentSeq = seq;
         this.current = current;
         this.currentSize = size;
     }
 
-    static SegmentedLog open(Path dir, long segmentBytes, Position from, FrameVisitor visitor) throws IOException {
+    static SegmentedLog open(Path dir, long segmentBytes, LogPosition from, FrameVisitor visitor) throws IOException {
         return open(dir, segmentBytes, from, visitor, System::nanoTime, Runnable::run);
     }
 
@@ -111,154 +75,59 @@ final class SegmentedLog implements AutoCloseable {
      * cut off; one anywhere else means damaged data, and the open fails rather than lose it silently.
      * {@code nanoTime} times the leases of scans' pins; {@code io} runs the roll's blocking work.
      */
-    static SegmentedLog open(Path dir, long segmentBytes, Position from, FrameVisitor visitor, LongSupplier nanoTime,
+    static SegmentedLog open(Path dir, long segmentBytes, LogPosition from, FrameVisitor visitor, LongSupplier nanoTime,
             Executor io) throws IOException {
         Files.createDirectories(dir);
         NavigableMap<Long, Integer> found = SegmentFiles.scan(dir);
         if (found.isEmpty()) {
             FileChannel ch = FileChannel.open(SegmentFiles.file(dir, 1, 0), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE);
-            syncDirectory(dir);
+            SegmentFiles.syncDirectory(dir);
             found.put(1L, 0);
             return new SegmentedLog(dir, segmentBytes, found, nanoTime, io, 1, ch, 0);
         }
-        // A segment created ahead of its roll (see prepareNext) may follow the one a crash tore: the torn tail
-        // that is cut off is the one of the last segment holding anything.
-        long lastSeq = found.lastKey();
-        long lastWritten = lastSeq;
-        while (lastWritten > found.firstKey() && found.containsKey(lastWritten)
-                && Files.size(SegmentFiles.file(dir, lastWritten, found.get(lastWritten))) == 0) {
-            lastWritten--;
+        LogPosition last = SegmentReader.replay(dir, found, from, visitor);
+        Path file = SegmentFiles.file(dir, last.segment(), found.get(last.segment()));
+        long size = Files.size(file);
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
+        if (last.offset() < size) {
+            ch.truncate(last.offset());
+            ch.force(true);
         }
-        for (Map.Entry<Long, Integer> e : found.tailMap(from.segment(), true).entrySet()) {
-            long seq = e.getKey();
-            Path file = SegmentFiles.file(dir, seq, e.getValue());
-            boolean last = seq == lastSeq;
-            long start = seq == from.segment() ? from.offset() : 0;
-            long intact = readSegment(file, start, Long.MAX_VALUE, seq, visitor, seq < lastWritten);
-            if (!last && intact < Files.size(file)) {
-                try (FileChannel torn = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                    torn.truncate(intact);
-                    torn.force(true);
-                }
-            }
-            if (last) {
-                long size = Files.size(file);
-                FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
-                if (intact < size) {
-                    ch.truncate(intact);
-                    ch.force(true);
-                }
-                return new SegmentedLog(dir, segmentBytes, found, nanoTime, io, seq, ch, intact);
-            }
-        }
-        throw new IOException("log position " + from + " is past the last segment in " + dir);
+        return new SegmentedLog(dir, segmentBytes, found, nanoTime, io, last.segment(), ch, last.offset());
     }
 
     /** The file of segment {@code seq} in its generation in use. */
     Path file(long seq) {
-        return SegmentFiles.file(dir, seq, generation(seq));
+        return segments.file(seq);
     }
 
     /** The generation in use of segment {@code seq}, or -1 when there is no such segment. */
     int generation(long seq) {
-        Integer g = segments.get(seq);
-        return g == null ? -1 : g;
+        return segments.generation(seq);
     }
 
     /** The numbers of the sealed segments (all but the one being appended to), in log order. */
     List<Long> sealedSegments() {
-        return new ArrayList<>(segments.headMap(currentSeq, false).keySet());
+        return segments.before(currentSeq);
     }
 
-    /** Pins segments from {@code seq} on against compaction (see {@link SegmentPins}). */
     SegmentPins.Pin pin(long seq) {
-        return pins.pin(seq);
+        return segments.pin(seq);
     }
 
     boolean pinned(long seq) {
-        return pins.pinned(seq);
+        return segments.pinned(seq);
     }
 
-    /**
-     * Replaces sealed segment {@code seq}, generation {@code generation}, by the rewrite in {@code cleaned}
-     * (fsynced by the caller) as the next generation. Called off (false, nothing changed) when a scan pinned
-     * the segment or it changed meanwhile; the caller then deletes {@code cleaned}.
-     */
+    /** Swaps a compaction's rewrite of sealed segment {@code seq} in (see {@link SegmentTable#swapIn}). */
     boolean swapIn(long seq, int generation, Path cleaned) throws IOException {
-        Path old = SegmentFiles.file(dir, seq, generation);
-        long change = Files.size(cleaned) - Files.size(old);
-        synchronized (pins) {
-            if (pins.pinned(seq) || generation(seq) != generation || seq >= currentSeq) {
-                return false;
-            }
-            Files.move(cleaned, SegmentFiles.file(dir, seq, generation + 1), StandardCopyOption.ATOMIC_MOVE);
-            segments.put(seq, generation + 1);
-            sealedBytes.addAndGet(change);
-        }
-        syncDirectory(dir); // the new name is durable before the old one goes
-        Files.delete(old);
-        syncDirectory(dir);
-        return true;
-    }
-
-    /**
-     * Visits the intact frames of one segment file from {@code offset} up to {@code limit}; returns the
-     * offset after the last intact frame. With {@code strict}, a damaged frame throws instead of ending the read.
-     */
-    private static long readSegment(Path file, long offset, long limit, long seq, FrameVisitor visitor, boolean strict)
-            throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long end = Math.min(limit, ch.size());
-            byte[] buf = new byte[1 << 20];
-            long pos = offset;
-            while (pos < end) {
-                if (end - pos < Frames.HEADER) {
-                    return damaged(strict, file, pos, "a truncated frame header");
-                }
-                readFully(ch, buf, 0, Frames.HEADER, pos);
-                int length = Frames.intLE(buf, 0);
-                int crc = Frames.intLE(buf, 4);
-                if (length <= 0 || length > Frames.MAX_PAYLOAD || pos + Frames.HEADER + length > end) {
-                    return damaged(strict, file, pos, "a frame length of " + length);
-                }
-                if (buf.length < length) {
-                    buf = new byte[Math.max(length, buf.length * 2)];
-                }
-                readFully(ch, buf, 0, length, pos + Frames.HEADER);
-                if (!Frames.crcMatches(buf, 0, length, crc)) {
-                    return damaged(strict, file, pos, "a checksum mismatch");
-                }
-                long next = pos + Frames.HEADER + length;
-                ByteSource payload = new ByteSource(buf, 1, length);
-                if (!visitor.frame(buf[0], payload, new Position(seq, next))) {
-                    return next;
-                }
-                pos = next;
-            }
-            return pos;
-        }
-    }
-
-    private static long damaged(boolean strict, Path file, long pos, String what) throws IOException {
-        if (strict) {
-            throw new IOException("damaged log " + file + " at byte " + pos + ": " + what);
-        }
-        return pos;
-    }
-
-    private static void readFully(FileChannel ch, byte[] buf, int off, int len, long position) throws IOException {
-        ByteBuffer bb = ByteBuffer.wrap(buf, off, len);
-        while (bb.hasRemaining()) {
-            if (ch.read(bb, position + bb.position() - off) < 0) {
-                throw new IOException("unexpected end of file");
-            }
-        }
+        return segments.swapIn(seq, generation, cleaned, currentSeq);
     }
 
     /** The end of the log: everything before it is whole frames. */
-    Position end() {
-        return new Position(currentSeq, currentSize);
+    LogPosition end() {
+        return new LogPosition(currentSeq, currentSize);
     }
 
     /**
@@ -349,7 +218,7 @@ final class SegmentedLog implements AutoCloseable {
                 next = ops.create(file);
                 ops.syncDirectory(dir);
             } catch (IOException | RuntimeException e) {
-                undoRoll(next, file, e);
+                SegmentFiles.discard(next, file, e);
                 throw e;
             } finally {
                 synchronized (this) {
@@ -362,8 +231,7 @@ final class SegmentedLog implements AutoCloseable {
             sealed = current;
             current = next;
         }
-        segments.put(seq, 0);
-        sealedBytes.addAndGet(currentSize);
+        segments.rolled(seq, currentSize);
         currentSeq = seq;
         currentSize = 0;
         dirty = false; // the sealed segment's fsync is queued below; the new one holds nothing yet
@@ -401,7 +269,7 @@ final class SegmentedLog implements AutoCloseable {
                 ch = ops.create(file);
                 ops.syncDirectory(dir);
             } catch (IOException | RuntimeException e) {
-                undoRoll(ch, file, e);
+                SegmentFiles.discard(ch, file, e);
                 ch = null;
                 LOG.warn("creating the next log segment {} ahead failed (the roll tries again): {}", file, e.toString());
             }
@@ -415,21 +283,9 @@ final class SegmentedLog implements AutoCloseable {
                 notifyAll();
             }
             if (unused) { // closed or given other file operations meanwhile; no roll used the file
-                undoRoll(ch, file, new IOException("not needed any more"));
+                SegmentFiles.discard(ch, file, new IOException("not needed any more"));
             }
         });
-    }
-
-    /** Closes and removes the file of a roll that failed; what fails here is added to {@code e}, never thrown. */
-    private void undoRoll(@Nullable FileChannel next, Path file, Exception e) {
-        try {
-            if (next != null) {
-                next.close();
-            }
-            Files.deleteIfExists(file);
-        } catch (IOException | RuntimeException suppressed) {
-            e.addSuppressed(suppressed); // the next roll truncates and takes the file
-        }
     }
 
     /** Replaces the file operations of rolls (and drops a segment created ahead): tests inject faults with it. */
@@ -449,45 +305,29 @@ final class SegmentedLog implements AutoCloseable {
     /**
      * Visits the intact frames from {@code from} up to {@code until} (an {@link #end} taken earlier), with
      * file handles of its own: safe beside the writer. A scan that may run beside a compaction pins its
-     * segments first and uses {@link #read(Position, int, Position, FrameVisitor)}.
+     * segments first and uses {@link #read(LogPosition, int, LogPosition, FrameVisitor)}.
      */
-    void read(Position from, Position until, FrameVisitor visitor) throws IOException {
+    void read(LogPosition from, LogPosition until, FrameVisitor visitor) throws IOException {
         read(from, -1, until, visitor);
     }
 
     /**
-     * As {@link #read(Position, Position, FrameVisitor)}, from a position taken in generation
+     * As {@link #read(LogPosition, LogPosition, FrameVisitor)}, from a position taken in generation
      * {@code generation} of its segment (-1: any): fails with an {@link IllegalArgumentException} when that
      * generation is gone (a compaction rewrote the segment since), rather than read other bytes at the offset.
      */
-    void read(Position from, int generation, Position until, FrameVisitor visitor) throws IOException {
+    void read(LogPosition from, int generation, LogPosition until, FrameVisitor visitor) throws IOException {
         if (generation >= 0 && generation(from.segment()) != generation) {
             throw new IllegalArgumentException("the scan's cursor is in log segment " + from.segment() + " generation "
                     + generation + ", which a compaction has rewritten since (or which this partition does not hold): "
                     + "start the scan again");
         }
-        boolean[] stopped = {false};
-        FrameVisitor stopping = (kind, payload, next) -> {
-            boolean go = visitor.frame(kind, payload, next);
-            stopped[0] = !go;
-            return go;
-        };
-        for (Map.Entry<Long, Integer> e : segments.subMap(from.segment(), true, until.segment(), true).entrySet()) {
-            long seq = e.getKey();
-            long start = seq == from.segment() ? from.offset() : 0;
-            long limit = seq == until.segment() ? until.offset() : Long.MAX_VALUE;
-            if (start < limit) {
-                readSegment(SegmentFiles.file(dir, seq, e.getValue()), start, limit, seq, stopping, true);
-            }
-            if (stopped[0]) {
-                return;
-            }
-        }
+        SegmentReader.read(dir, segments.between(from.segment(), until.segment()), from, until, visitor);
     }
 
     /** Bytes of every segment, kept as counters by the roll and the compaction: no file-system call. */
     long diskBytes() {
-        return sealedBytes.get() + currentSize;
+        return segments.sealedBytes() + currentSize;
     }
 
     @Override
@@ -502,17 +342,6 @@ final class SegmentedLog implements AutoCloseable {
             } finally {
                 current.close();
                 current = null;
-            }
-        }
-    }
-
-    static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException e) {
-            // Some filesystems cannot open a folder for fsync; the file contents are synced either way.
-            if (!(e.getMessage() != null && e.getMessage().contains("Is a directory"))) {
-                throw e;
             }
         }
     }

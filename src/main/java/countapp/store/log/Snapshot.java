@@ -34,11 +34,11 @@ final class Snapshot {
     static final String FILE = "snapshot";
     private static final long MAGIC = 0x434153_4e41503031L; // "CASNAP01"
 
-    record Content(SegmentedLog.Position position, Map<String, Long> counts, PairIndex index) {}
+    record Content(LogPosition position, Map<String, Long> counts, PairIndex index) {}
 
     private Snapshot() {}
 
-    static void write(Path dir, SegmentedLog.Position at, Map<String, Long> counts, PairIndex index) throws IOException {
+    static void write(Path dir, LogPosition at, Map<String, Long> counts, PairIndex index) throws IOException {
         Path tmp = dir.resolve(FILE + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -64,7 +64,7 @@ final class Snapshot {
             ch.force(true);
         }
         Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        SegmentedLog.syncDirectory(dir);
+        SegmentFiles.syncDirectory(dir);
     }
 
     /** The snapshot in {@code dir}, or null when there is none or it cannot be trusted. */
@@ -79,7 +79,7 @@ final class Snapshot {
             if (in.readLong() != MAGIC) {
                 throw new IOException("not a snapshot");
             }
-            SegmentedLog.Position at = new SegmentedLog.Position(in.readLong(), in.readLong());
+            LogPosition at = new LogPosition(in.readLong(), in.readLong());
             int tenants = in.readInt();
             Map<String, Long> counts = new HashMap<>(Math.max(16, tenants * 2));
             for (int i = 0; i < tenants; i++) {

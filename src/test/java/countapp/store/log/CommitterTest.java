@@ -3,7 +3,6 @@ package countapp.store.log;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import countapp.model.ItemBatch;
-import countapp.store.StoreListener;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +25,7 @@ class CommitterTest {
 
     private static int addFrames(SegmentedLog log) throws Exception {
         int[] frames = {0};
-        log.read(SegmentedLog.Position.START, log.end(), (kind, payload, next) -> {
+        log.read(LogPosition.START, log.end(), (kind, payload, next) -> {
             if (kind == Frames.ADD) {
                 frames[0]++;
             }
@@ -37,7 +36,7 @@ class CommitterTest {
 
     @Test
     void submit_manyAddsInOneLoopTurn_oneFrameAndEveryAddCompleted() throws Exception {
-        LogStore store = new LogStore(root, 1, 7, 11, Duration.ofMillis(100), StoreListener.NONE);
+        LogStore store = LogStore.builder(root, 1, 7, 11).persistInterval(Duration.ofMillis(100)).build();
         try {
             LogPartition p = (LogPartition) store.open(0, Duration.ofSeconds(5));
             List<CompletableFuture<Long>> adds = new ArrayList<>();

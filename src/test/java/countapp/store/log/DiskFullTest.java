@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import countapp.model.ItemBatch;
 import countapp.store.Partition;
-import countapp.store.StoreListener;
 import countapp.store.WriteBlockedException;
 import countapp.testing.SmallDisk;
 import java.nio.file.Path;
@@ -35,7 +34,7 @@ class DiskFullTest {
     @Test
     void add_diskFull_refusedAtOnceNothingStored_readsWork_resumesWhenSpaceReturns() throws Exception {
         try (SmallDisk disk = SmallDisk.mount(parent, 2)) {
-            LogStore store = new LogStore(disk.dir, 1, 3, 5, Duration.ofMillis(100), StoreListener.NONE);
+            LogStore store = LogStore.builder(disk.dir, 1, 3, 5).persistInterval(Duration.ofMillis(100)).build();
             try {
                 Partition p = store.open(0, Duration.ofSeconds(5));
                 long acked = 0;
@@ -79,7 +78,7 @@ class DiskFullTest {
                 store.close();
             }
             // Everything acknowledged is in the log: a fresh open counts the same.
-            LogStore reopened = new LogStore(disk.dir, 1, 3, 5, Duration.ofMillis(100), StoreListener.NONE);
+            LogStore reopened = LogStore.builder(disk.dir, 1, 3, 5).persistInterval(Duration.ofMillis(100)).build();
             try {
                 Partition p = reopened.open(0, Duration.ofSeconds(5));
                 assertThat(p.count("t").get()).isPositive();

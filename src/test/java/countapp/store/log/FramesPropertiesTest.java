@@ -65,7 +65,7 @@ class FramesPropertiesTest {
     @Property(tries = 50)
     void writePairs_anyIds_readBackTheSame(@ForAll("ids") List<String> ids) throws IOException {
         Path dir = Files.createTempDirectory("frames");
-        try (SegmentedLog log = SegmentedLog.open(dir, 1 << 20, SegmentedLog.Position.START, (k, p, n) -> true)) {
+        try (SegmentedLog log = SegmentedLog.open(dir, 1 << 20, LogPosition.START, (k, p, n) -> true)) {
             ByteSink f = frame(ids);
             log.append(f.array(), f.length());
             List<String> even = new ArrayList<>();
@@ -87,15 +87,13 @@ class FramesPropertiesTest {
         try {
             ByteSink good = frame(List.of("kept"));
             ByteSink bad = frame(ids);
-            try (SegmentedLog log = SegmentedLog.open(dir, 1 << 20, SegmentedLog.Position.START, (k, p, n) -> true)) {
+            try (SegmentedLog log = SegmentedLog.open(dir, 1 << 20, LogPosition.START, (k, p, n) -> true)) {
                 log.append(good.array(), good.length());
                 log.append(bad.array(), bad.length());
             }
             Path segment = SegmentFiles.file(dir, 1, 0);
             byte[] bytes = Files.readAllBytes(segment);
-            // Garbled: any byte of the second frame. Torn: at least one byte of it is left, else the cut falls on
-            // a frame boundary and the log is simply shorter, not damaged.
-            int at = garble ? good.length() + damageAt % bad.length() : good.length() + 1 + damageAt % (bad.length() - 1);
+            int at = good.length() + 1 + damageAt % (bad.length() - 1); // inside the frame, never at its edge
             if (garble) {
                 bytes[at] ^= 0x5a; // a flipped byte in the header or payload: the length or the checksum fails
                 Files.write(segment, bytes);
@@ -103,7 +101,7 @@ class FramesPropertiesTest {
                 Files.write(segment, java.util.Arrays.copyOf(bytes, at)); // torn: cut short mid-frame
             }
             int[] frames = {0};
-            try (SegmentedLog log = SegmentedLog.open(dir, 1 << 20, SegmentedLog.Position.START, (k, p, n) -> {
+            try (SegmentedLog log = SegmentedLog.open(dir, 1 << 20, LogPosition.START, (k, p, n) -> {
                 frames[0]++;
                 return true;
             })) {
@@ -113,7 +111,7 @@ class FramesPropertiesTest {
             // The same damage in a segment that is not the last is an error, never a silent loss.
             Files.write(SegmentFiles.file(dir, 2, 0), java.util.Arrays.copyOf(good.array(), good.length()));
             Files.write(segment, garble ? bytes : java.util.Arrays.copyOf(bytes, at));
-            assertThatThrownBy(() -> SegmentedLog.open(dir, 1 << 20, SegmentedLog.Position.START, (k, p, n) -> true))
+            assertThatThrownBy(() -> SegmentedLog.open(dir, 1 << 20, LogPosition.START, (k, p, n) -> true))
                     .isInstanceOf(IOException.class).hasMessageContaining("damaged log");
         } finally {
             delete(dir);

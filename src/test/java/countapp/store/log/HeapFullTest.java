@@ -31,7 +31,7 @@ class HeapFullTest {
     @Test
     void add_heapPastTheCeilingAfterCollection_refused507CountsServed_resumesBelowTheResumeMark() throws Exception {
         HeapGuard heap = HeapGuard.manual();
-        LogStore store = new LogStore(dir, 1, 3, 5, Duration.ofMillis(100), heap);
+        LogStore store = LogStore.builder(dir, 1, 3, 5).persistInterval(Duration.ofMillis(100)).heap(heap).build();
         try {
             Partition p = store.open(0, Duration.ofSeconds(5));
             assertThat(add(p, "t", "a", "b")).isEqualTo(2);

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import countapp.model.ItemBatch;
 import countapp.store.Partition;
 import countapp.store.StoreException;
-import countapp.store.StoreListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +27,7 @@ class LogStoreRecoveryTest {
     Path root;
 
     private LogStore store(long segmentBytes) {
-        return new LogStore(root, 1, 7, 11, Duration.ofMillis(100), StoreListener.NONE, segmentBytes);
+        return LogStore.builder(root, 1, 7, 11).persistInterval(Duration.ofMillis(100)).segmentBytes(segmentBytes).build();
     }
 
     private static long add(Partition p, String tenant, int from, int to) throws Exception {

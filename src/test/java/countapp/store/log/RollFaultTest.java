@@ -3,7 +3,6 @@ package countapp.store.log;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import countapp.model.ItemBatch;
-import countapp.store.StoreListener;
 import countapp.store.WriteBlockedException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -82,7 +81,7 @@ class RollFaultTest {
     /** Tenant t's count after reopening the store without its snapshot, as after a crash. */
     private long countAfterFullReplay() throws Exception {
         Files.deleteIfExists(root.resolve("0/log/snapshot"));
-        LogStore reopened = new LogStore(root, 1, 7, 11, Duration.ofMillis(100), StoreListener.NONE, 1024);
+        LogStore reopened = LogStore.builder(root, 1, 7, 11).persistInterval(Duration.ofMillis(100)).segmentBytes(1024).build();
         try {
             return reopened.open(0, Duration.ofSeconds(5)).count("t").get(5, TimeUnit.SECONDS);
         } finally {
@@ -92,7 +91,7 @@ class RollFaultTest {
 
     @Test
     void issue19_append_rollFailsAtTheFolderSync_logAsItWasThenWritesResumeWithoutRestart() throws Exception {
-        LogStore store = new LogStore(root, 1, 7, 11, Duration.ofMillis(100), StoreListener.NONE, 1024);
+        LogStore store = LogStore.builder(root, 1, 7, 11).persistInterval(Duration.ofMillis(100)).segmentBytes(1024).build();
         long acknowledged = 0;
         try {
             LogPartition p = (LogPartition) store.open(0, Duration.ofSeconds(5));
@@ -148,7 +147,7 @@ class RollFaultTest {
 
     @Test
     void issue19_append_rollFailsToCreateTheFile_thenALeftoverFileIsTaken() throws Exception {
-        LogStore store = new LogStore(root, 1, 7, 11, Duration.ofMillis(100), StoreListener.NONE, 1024);
+        LogStore store = LogStore.builder(root, 1, 7, 11).persistInterval(Duration.ofMillis(100)).segmentBytes(1024).build();
         long acknowledged = 0;
         try {
             LogPartition p = (LogPartition) store.open(0, Duration.ofSeconds(5));

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import countapp.model.ItemBatch;
 import countapp.store.IdChunk;
-import countapp.store.StoreListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +33,7 @@ class ScanCompactionTest {
     private LogStore store;
 
     private LogStore open() {
-        return new LogStore(root, 1, 7, 11, Duration.ofMillis(100), StoreListener.NONE, SEGMENT_BYTES);
+        return LogStore.builder(root, 1, 7, 11).persistInterval(Duration.ofMillis(100)).segmentBytes(SEGMENT_BYTES).build();
     }
 
     @AfterEach
@@ -71,13 +70,13 @@ class ScanCompactionTest {
         LogPartition p = (LogPartition) store.open(0, Duration.ofSeconds(5));
         fill(p);
         assertThat(await(p.eraseTenant("other"))).isEqualTo(BIG); // leaves erased bytes in every segment
-        p.betweenEraseChunks = () -> store.compactErased();
+        p.erasures.betweenChunks = () -> store.compactErased();
 
         long erased = await(p.eraseTenant("big"));
 
         assertThat(erased).isEqualTo(BIG);
         assertThat(await(p.count("big"))).isZero();
-        p.betweenEraseChunks = () -> java.util.concurrent.CompletableFuture.completedFuture(null);
+        p.erasures.betweenChunks = () -> java.util.concurrent.CompletableFuture.completedFuture(null);
         await(store.compactErased());
         store.close();
         Files.deleteIfExists(root.resolve("0/log/snapshot")); // replay every segment, as after a crash

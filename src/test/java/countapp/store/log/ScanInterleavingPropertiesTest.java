@@ -7,7 +7,6 @@ import countapp.model.Retention;
 import countapp.model.Window;
 import countapp.store.IdChunk;
 import countapp.store.MutableClock;
-import countapp.store.StoreListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,10 +51,10 @@ class ScanInterleavingPropertiesTest {
         }
 
         void open() {
-            store = new LogStore(root, 1, 7, 11, Duration.ofMillis(50), StoreListener.NONE, 2048, null,
-                    HeapGuard.watchingThisJvm(), new Retention(2, 1), clock);
+            store = LogStore.builder(root, 1, 7, 11).persistInterval(Duration.ofMillis(50)).segmentBytes(2048)
+                    .windows(new Retention(2, 1), clock).build();
             p = (LogPartition) store.open(0, Duration.ofSeconds(5));
-            p.eraseChunk = 1 + random.nextInt(6);
+            p.erasures.chunkSize = 1 + random.nextInt(6);
             compactedSinceRestart = false;
         }
 
@@ -181,7 +180,7 @@ class ScanInterleavingPropertiesTest {
                     Run r = run;
                     // Off the writer (the hook runs where a chunk completed): a step waits for the writer. An erasure is
                     // one request, so no restart inside it (a client re-sends an erasure cut short).
-                    run.p.betweenEraseChunks = () -> CompletableFuture.runAsync(() -> {
+                    run.p.erasures.betweenChunks = () -> CompletableFuture.runAsync(() -> {
                         try {
                             r.step(tenant, false);
                         } catch (Exception e) {
@@ -190,7 +189,7 @@ class ScanInterleavingPropertiesTest {
                     });
                     LogPartition erasing = run.p;
                     assertThat(await(erasing.eraseTenant(tenant))).as("erased of " + tenant).isEqualTo(had);
-                    erasing.betweenEraseChunks = () -> CompletableFuture.completedFuture(null);
+                    erasing.erasures.betweenChunks = () -> CompletableFuture.completedFuture(null);
                     run.model.remove(tenant);
                     assertThat(await(run.p.count(tenant))).isZero();
                 } else {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import countapp.model.ItemBatch;
 import countapp.store.IdChunk;
-import countapp.store.StoreListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,7 +68,7 @@ class SegmentFilesTest {
     }
 
     private static LogStore store(Path root) {
-        return new LogStore(root, 1, 7, 11, Duration.ofMillis(100), StoreListener.NONE, 1024);
+        return LogStore.builder(root, 1, 7, 11).persistInterval(Duration.ofMillis(100)).segmentBytes(1024).build();
     }
 
     private static void add(LogPartition p, String tenant, int from, int to) throws Exception {
