@@ -48,11 +48,12 @@ final class SegmentedLog implements AutoCloseable {
     private @Nullable FileChannel prepared;
     /** Guarded by this: whether the I/O executor is creating the next segment now (a roll waits for it). */
     private boolean preparing;
+    /** Guarded by this: the highest number a roll took; a creation ahead for it would truncate the live segment. */
+    private long claimed;
     private volatile long currentSeq;
     /** Bytes in the current segment; written by the writer, read by readers and the syncer. */
     private volatile long currentSize;
-    /** Whether something was appended since the last fsync; set by the writer, cleared by the syncer. */
-    private volatile boolean dirty;
+    private volatile boolean dirty; // appended since the last fsync; set by the writer, cleared by the syncer
 
     private SegmentedLog(Path dir, long segmentBytes, NavigableMap<Long, Integer> segments, LongSupplier nanoTime,
             Executor io, long seq, FileChannel current, long size) throws IOException {
@@ -212,6 +213,7 @@ final class SegmentedLog implements AutoCloseable {
             prepared = null;
             ops = files;
             preparing = next == null; // a creation ahead that starts now must not create the same file
+            claimed = Math.max(claimed, seq);
         }
         if (next == null) {
             try {
@@ -258,7 +260,7 @@ final class SegmentedLog implements AutoCloseable {
             Path file = SegmentFiles.file(dir, seq, 0);
             LogFiles ops;
             synchronized (this) {
-                if (prepared != null || preparing || current == null || currentSeq + 1 != seq) {
+                if (prepared != null || preparing || current == null || currentSeq + 1 != seq || seq <= claimed) {
                     return;
                 }
                 preparing = true;
@@ -276,7 +278,7 @@ final class SegmentedLog implements AutoCloseable {
             boolean unused;
             synchronized (this) {
                 preparing = false;
-                unused = ch != null && (current == null || files != ops || currentSeq + 1 != seq);
+                unused = ch != null && (current == null || files != ops || currentSeq + 1 != seq || seq <= claimed);
                 if (ch != null && !unused) {
                     prepared = ch;
                 }
