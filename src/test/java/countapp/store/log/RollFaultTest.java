@@ -81,7 +81,7 @@ class RollFaultTest {
     /** Tenant t's count after reopening the store without its snapshot, as after a crash. */
     private long countAfterFullReplay() throws Exception {
         Files.deleteIfExists(root.resolve("0/log/snapshot"));
-        LogStore reopened = LogStore.builder(root, 1, 7, 11).persistInterval(Duration.ofMillis(100)).segmentBytes(1024).build();
+        LogStore reopened = store();
         try {
             return reopened.open(0, Duration.ofSeconds(5)).count("t").get(5, TimeUnit.SECONDS);
         } finally {
@@ -89,9 +89,14 @@ class RollFaultTest {
         }
     }
 
+    /** One partition in 1 KiB segments: a roll every few adds. */
+    private LogStore store() {
+        return LogStore.builder(root, 1, 7, 11).persistInterval(Duration.ofMillis(100)).segmentBytes(1024).build();
+    }
+
     @Test
     void issue19_append_rollFailsAtTheFolderSync_logAsItWasThenWritesResumeWithoutRestart() throws Exception {
-        LogStore store = LogStore.builder(root, 1, 7, 11).persistInterval(Duration.ofMillis(100)).segmentBytes(1024).build();
+        LogStore store = store();
         long acknowledged = 0;
         try {
             LogPartition p = (LogPartition) store.open(0, Duration.ofSeconds(5));
@@ -147,7 +152,7 @@ class RollFaultTest {
 
     @Test
     void issue19_append_rollFailsToCreateTheFile_thenALeftoverFileIsTaken() throws Exception {
-        LogStore store = LogStore.builder(root, 1, 7, 11).persistInterval(Duration.ofMillis(100)).segmentBytes(1024).build();
+        LogStore store = store();
         long acknowledged = 0;
         try {
             LogPartition p = (LogPartition) store.open(0, Duration.ofSeconds(5));
